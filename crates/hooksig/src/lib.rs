@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod config;
+mod encoding;
+mod error;
+mod headers;
+mod mac;
+mod presets;
+mod scheme;
+mod secret;
+mod sign;
+mod template;
+mod verify;
+
+pub use config::Config;
+pub use error::Error;
+pub use headers::Headers;
+pub use presets::{PRESETS, Preset};
+pub use scheme::{Algorithm, DEFAULT_TOLERANCE, Encoding, Fields, Scheme, SecretEncoding};
+pub use secret::Secret;
+pub use sign::Signer;
+pub use verify::{MAX_HEADER_LEN, MAX_SIGNATURE_ITEMS, Verified, Verifier};
