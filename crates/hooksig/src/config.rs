@@ -78,7 +78,10 @@ impl Config {
         let scheme = &self.scheme;
         scheme.validate()?;
         let message = Template::parse(&scheme.message)?;
-        let message = match (message.missing_param(&self.params), &scheme.fallback_message) {
+        let message = match (
+            message.missing_param(&self.params),
+            &scheme.fallback_message,
+        ) {
             (None, _) => message,
             (Some(_), Some(fallback)) => Template::parse(fallback)?,
             (Some(name), None) => {
@@ -113,7 +116,12 @@ impl Config {
             id_header: scheme.id_header.as_deref().map(Into::into),
             parts: message.bind(&self.params),
             encoding: scheme.encoding,
-            prefix: scheme.prefix.clone().unwrap_or_default().into_bytes().into(),
+            prefix: scheme
+                .prefix
+                .clone()
+                .unwrap_or_default()
+                .into_bytes()
+                .into(),
             separator: scheme.separator.clone().map(|s| s.into_bytes().into()),
             fields: scheme.fields.clone(),
             tolerance,

@@ -71,16 +71,28 @@ mod tests {
         for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64url] {
             let text = encoding.encode(&mac);
             let mut out = [0u8; MAX_MAC_LEN];
-            assert_eq!(encoding.decode(text.as_bytes(), 32, &mut out), Some(&mac[..]));
+            assert_eq!(
+                encoding.decode(text.as_bytes(), 32, &mut out),
+                Some(&mac[..])
+            );
         }
     }
 
     #[test]
     fn hex_accepts_either_case_and_base64_either_padding() {
         let mut out = [0u8; MAX_MAC_LEN];
-        assert_eq!(Encoding::Hex.decode(b"aBcD", 2, &mut out), Some(&[0xab, 0xcd][..]));
-        assert_eq!(Encoding::Base64.decode(b"aGk=", 2, &mut out), Some(&b"hi"[..]));
-        assert_eq!(Encoding::Base64.decode(b"aGk", 2, &mut out), Some(&b"hi"[..]));
+        assert_eq!(
+            Encoding::Hex.decode(b"aBcD", 2, &mut out),
+            Some(&[0xab, 0xcd][..])
+        );
+        assert_eq!(
+            Encoding::Base64.decode(b"aGk=", 2, &mut out),
+            Some(&b"hi"[..])
+        );
+        assert_eq!(
+            Encoding::Base64.decode(b"aGk", 2, &mut out),
+            Some(&b"hi"[..])
+        );
     }
 
     #[test]

@@ -150,7 +150,10 @@ impl fmt::Display for Error {
                  bytes exactly as received (not parsed and re-encoded JSON)",
             ),
             Error::UnknownPreset { name } => {
-                write!(f, "unknown preset `{name}`: see `hooksig::PRESETS` for the names")
+                write!(
+                    f,
+                    "unknown preset `{name}`: see `hooksig::PRESETS` for the names"
+                )
             }
             Error::InvalidScheme { field, reason } => {
                 write!(f, "invalid scheme: `{field}` {reason}")

@@ -1,7 +1,7 @@
 //! Named schemes for the providers hooksig knows.
 
-use crate::scheme::{Encoding, Fields, Scheme, SecretEncoding};
 use crate::Error;
+use crate::scheme::{Encoding, Fields, Scheme, SecretEncoding};
 
 /// A named scheme, with a one-line description of the provider's rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

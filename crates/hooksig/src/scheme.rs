@@ -229,7 +229,10 @@ impl Scheme {
                 ));
             }
             if parsed.uses_id() && self.id_header.is_none() {
-                return Err(Error::scheme("message", "uses {id} but the scheme has no id_header"));
+                return Err(Error::scheme(
+                    "message",
+                    "uses {id} but the scheme has no id_header",
+                ));
             }
         }
         if self.separator.as_deref() == Some("") {

@@ -89,7 +89,9 @@ mod tests {
 
     #[test]
     fn whsec_prefix_is_optional() {
-        let with = Secret::new("whsec_aGVsbG8=").key(SecretEncoding::Whsec).unwrap();
+        let with = Secret::new("whsec_aGVsbG8=")
+            .key(SecretEncoding::Whsec)
+            .unwrap();
         let without = Secret::new("aGVsbG8").key(SecretEncoding::Whsec).unwrap();
         assert_eq!(&*with, b"hello");
         assert_eq!(&*without, b"hello");

@@ -59,10 +59,15 @@ impl Template {
                         }
                     }
                     if name.is_empty() {
-                        return Err(Error::scheme("message", format!("`{text}` has an empty `{{}}`")));
+                        return Err(Error::scheme(
+                            "message",
+                            format!("`{text}` has an empty `{{}}`"),
+                        ));
                     }
                     if !literal.is_empty() {
-                        parts.push(Part::Literal(std::mem::take(&mut literal).into_bytes().into()));
+                        parts.push(Part::Literal(
+                            std::mem::take(&mut literal).into_bytes().into(),
+                        ));
                     }
                     parts.push(match name.as_str() {
                         "body" => Part::Body,

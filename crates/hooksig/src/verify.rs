@@ -279,9 +279,7 @@ fn parse_timestamp(header: &Arc<str>, text: &[u8]) -> Result<u64, Error> {
             reason: "the timestamp must be Unix seconds: 1 to 18 ASCII digits",
         });
     }
-    Ok(text
-        .iter()
-        .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
+    Ok(text.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
 }
 
 /// Rule 4: within `tolerance` seconds of `now`, both bounds inclusive.
@@ -384,10 +382,12 @@ impl<'a> Iterator for Split<'a> {
     fn next(&mut self) -> Option<&'a [u8]> {
         let rest = self.rest?;
         let n = self.separator.len();
-        let at = if n == 0 {
-            None
-        } else {
-            rest.windows(n).position(|w| w == self.separator)
+        let at = match self.separator.first() {
+            None => None,
+            // Scan for the first byte, then check the rest: no per-byte slice compare.
+            Some(&first) => (0..rest.len()).find(|&i| {
+                rest[i] == first && rest[i..].starts_with(self.separator)
+            }),
         };
         match at {
             Some(i) => {
@@ -418,8 +418,14 @@ mod tests {
     fn window_bounds_are_inclusive() {
         assert!(check_window(700, 1000, 300).is_ok());
         assert!(check_window(1300, 1000, 300).is_ok());
-        assert_eq!(check_window(699, 1000, 300).unwrap_err().code(), "timestamp_too_old");
-        assert_eq!(check_window(1301, 1000, 300).unwrap_err().code(), "timestamp_in_future");
+        assert_eq!(
+            check_window(699, 1000, 300).unwrap_err().code(),
+            "timestamp_too_old"
+        );
+        assert_eq!(
+            check_window(1301, 1000, 300).unwrap_err().code(),
+            "timestamp_in_future"
+        );
         assert!(check_window(u64::MAX, u64::MAX, u64::MAX).is_ok());
     }
 
@@ -427,9 +433,22 @@ mod tests {
     fn timestamps_are_plain_digits() {
         let h: Arc<str> = "t".into();
         assert_eq!(parse_timestamp(&h, b"0001").unwrap(), 1);
-        assert_eq!(parse_timestamp(&h, b"999999999999999999").unwrap(), 999_999_999_999_999_999);
-        for bad in [&b""[..], b"1e9", b"+1", b"-1", b"1234567890123456789", "١".as_bytes()] {
-            assert_eq!(parse_timestamp(&h, bad).unwrap_err().code(), "invalid_header");
+        assert_eq!(
+            parse_timestamp(&h, b"999999999999999999").unwrap(),
+            999_999_999_999_999_999
+        );
+        for bad in [
+            &b""[..],
+            b"1e9",
+            b"+1",
+            b"-1",
+            b"1234567890123456789",
+            "١".as_bytes(),
+        ] {
+            assert_eq!(
+                parse_timestamp(&h, bad).unwrap_err().code(),
+                "invalid_header"
+            );
         }
     }
 }

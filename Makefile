@@ -1,0 +1,43 @@
+# The project's commands. `make demo` and `make test` are the two in the README.
+# Each binding adds its own targets in mk/<language>.mk to TEST_TARGETS, LINT_TARGETS
+# and BENCH_TARGETS, so this file stays short and each language has one owner.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := test
+
+TEST_TARGETS :=
+LINT_TARGETS :=
+BENCH_TARGETS :=
+
+-include mk/*.mk
+
+.PHONY: test test-rust vectors-check lint lint-rust bench bench-rust vectors
+
+## test: every suite: Rust (unit, vectors, proptests, doctests), then each binding's.
+test: vectors-check test-rust $(TEST_TARGETS)
+	@echo "make test: all suites passed"
+
+test-rust:
+	cargo test --workspace --all-targets
+	cargo test --workspace --doc
+
+## vectors-check: the generated conformance vectors are up to date.
+vectors-check:
+	python3 tests/vectors/generate.py --check
+
+## vectors: regenerate tests/vectors/presets.json and schemes.json.
+vectors:
+	python3 tests/vectors/generate.py
+
+## lint: rustfmt, clippy -D warnings, then each binding's linters.
+lint: lint-rust $(LINT_TARGETS)
+
+lint-rust:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+## bench: criterion for the core, then each binding's harness (see bench/README.md).
+bench: bench-rust $(BENCH_TARGETS)
+
+bench-rust:
+	cargo bench -p hooksig --bench verify
