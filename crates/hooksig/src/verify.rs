@@ -385,9 +385,9 @@ impl<'a> Iterator for Split<'a> {
         let at = match self.separator.first() {
             None => None,
             // Scan for the first byte, then check the rest: no per-byte slice compare.
-            Some(&first) => (0..rest.len()).find(|&i| {
-                rest[i] == first && rest[i..].starts_with(self.separator)
-            }),
+            Some(&first) => {
+                (0..rest.len()).find(|&i| rest[i] == first && rest[i..].starts_with(self.separator))
+            }
         };
         match at {
             Some(i) => {
