@@ -1,0 +1,102 @@
+//! Verifying allocates nothing: every path, success and each error, under a counting allocator.
+#![allow(unsafe_code)] // A counting global allocator is the only way to observe allocations.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hooksig::{Config, Signer, Verifier};
+
+/// Counts allocations made on a thread while that thread has counting switched on.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; only a counter is added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        }
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract, which we pass on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with this layout (see `alloc`).
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTING.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        }
+        // SAFETY: as for `dealloc`; the caller upholds `realloc`'s contract.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Returns how many allocations `f` made on this thread.
+fn allocations<T>(f: impl FnOnce() -> T) -> usize {
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.with(|c| c.set(true));
+    let out = f();
+    COUNTING.with(|c| c.set(false));
+    drop(out);
+    ALLOCATIONS.load(Ordering::SeqCst)
+}
+
+const NOW: u64 = 1_700_000_000;
+
+#[test]
+fn verify_allocates_nothing_on_any_path() {
+    let body = vec![b'x'; 100_000];
+    for preset in hooksig::PRESETS {
+        let config = Config::preset(preset.name)
+            .unwrap()
+            .secret("whsec_c2VjcmV0")
+            .secret("whsec_b2xk");
+        let verifier = Verifier::new(&config).unwrap();
+        let good = Signer::new(&config)
+            .unwrap()
+            .sign(&body, Some(NOW), None)
+            .unwrap();
+        let mut tampered = body.clone();
+        tampered[5] ^= 1;
+        let empty: [(&str, &str); 0] = [];
+        let garbage: Vec<(String, String)> = good
+            .iter()
+            .map(|(n, _)| (n.to_uppercase(), "t=x;v1=zz, garbage ".repeat(20)))
+            .collect();
+
+        let ok = allocations(|| verifier.verify_at(&body, &good, NOW).unwrap());
+        let mismatch = allocations(|| verifier.verify_at(&tampered, &good, NOW).unwrap_err());
+        let missing = allocations(|| verifier.verify_at(&body, &empty, NOW).unwrap_err());
+        let invalid = allocations(|| verifier.verify_at(&body, &garbage, NOW).unwrap_err());
+        assert_eq!(
+            (ok, mismatch, missing, invalid),
+            (0, 0, 0, 0),
+            "{}: allocations on (ok, mismatch, missing, invalid)",
+            preset.name
+        );
+        if verifier.tolerance().is_some() {
+            let old = allocations(|| verifier.verify_at(&body, &good, NOW + 10_000).unwrap_err());
+            assert_eq!(old, 0, "{}: allocations on an old timestamp", preset.name);
+        }
+    }
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    // Guards the test above against a counter that never counts.
+    assert!(allocations(|| vec![1u8; 10]) >= 1);
+    let config = Config::preset("github").unwrap().secret("s");
+    assert!(allocations(|| Verifier::new(&config).unwrap()) >= 1);
+}
