@@ -1,0 +1,160 @@
+//! `hooksig listen`: a local receiver that verifies and logs each delivery.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::Args;
+use hooksig::Verifier;
+use tiny_http::{Header, Response, Server};
+
+use crate::input::{SchemeArgs, SecretArgs};
+
+/// The arguments of `hooksig listen`.
+#[derive(Args)]
+pub struct ListenArgs {
+    #[command(flatten)]
+    scheme: SchemeArgs,
+    #[command(flatten)]
+    secrets: SecretArgs,
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: String,
+    /// The port (0 picks a free one; the line `listening on ...` says which).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// The path webhooks are POSTed to; other paths answer 404.
+    #[arg(long, default_value = "/webhook")]
+    path: String,
+    /// The largest body read, in bytes; a larger one answers 413 without being hashed.
+    #[arg(long, default_value_t = 1 << 20)]
+    max_body: usize,
+    /// Stop after this many deliveries (default: run until interrupted).
+    #[arg(long)]
+    max_requests: Option<u64>,
+}
+
+/// Serves until interrupted (or `--max-requests`), printing one line per delivery.
+pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
+    let mut config = args.scheme.config()?;
+    for secret in args.secrets.read()? {
+        config = config.secret(secret);
+    }
+    let verifier = Verifier::new(&config).map_err(|e| e.to_string())?;
+    let server = Server::http((args.host.as_str(), args.port))
+        .map_err(|e| format!("listening on {}:{}: {e}", args.host, args.port))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or("the server has no IP address")?;
+    println!(
+        "listening on http://{address}{} ({}); Ctrl-C to stop",
+        args.path,
+        args.scheme.label()
+    );
+    let _ = std::io::stdout().flush();
+
+    let mut served = 0u64;
+    for mut request in server.incoming_requests() {
+        let path = request.url().split('?').next().unwrap_or("").to_owned();
+        if path != args.path {
+            let _ = request.respond(json(404, "{\"error\":\"not_found\"}"));
+            continue;
+        }
+        let (status, line) = deliver(&verifier, &mut request, args.max_body);
+        let body = if status == 200 {
+            "{\"ok\":true}".to_owned()
+        } else {
+            format!(
+                "{{\"error\":\"{}\"}}",
+                line.split_whitespace().next().unwrap_or("")
+            )
+        };
+        println!("{} {} {path} {status} {line}", utc_now(), request.method());
+        let _ = std::io::stdout().flush();
+        let _ = request.respond(json(status, &body));
+        served += 1;
+        if args.max_requests.is_some_and(|max| served >= max) {
+            break;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Verifies one delivery; returns the status and the log line (code first on failure).
+fn deliver(
+    verifier: &Verifier,
+    request: &mut tiny_http::Request,
+    max_body: usize,
+) -> (u16, String) {
+    if request.body_length().is_some_and(|n| n > max_body) {
+        return (413, "body_too_large".into());
+    }
+    let mut body = Vec::new();
+    let read = request
+        .as_reader()
+        .take(max_body as u64 + 1)
+        .read_to_end(&mut body);
+    if read.is_err() {
+        return (400, "unreadable_body".into());
+    }
+    if body.len() > max_body {
+        return (413, "body_too_large".into());
+    }
+    let headers: Vec<(&str, &str)> = request
+        .headers()
+        .iter()
+        .map(|h| (h.field.as_str().as_str(), h.value.as_str()))
+        .collect();
+    match verifier.verify(&body, &headers) {
+        Ok(verified) => {
+            let mut line = String::from("ok");
+            if let Some(event) = event_type(&body) {
+                line.push_str(&format!(" event={event}"));
+            }
+            if verified.secret_index > 0 {
+                line.push_str(&format!(" secret={}", verified.secret_index));
+            }
+            (200, line)
+        }
+        Err(e) => (403, format!("{} ({e})", e.code())),
+    }
+}
+
+/// The event type of a JSON body, under the names providers use for it.
+fn event_type(body: &[u8]) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    ["event_type", "type", "event", "topic"]
+        .iter()
+        .find_map(|key| value.get(key)?.as_str().map(str::to_owned))
+}
+
+fn json(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let header = Header::from_bytes("Content-Type", "application/json").expect("a valid header");
+    Response::from_string(body)
+        .with_status_code(status)
+        .with_header(header)
+}
+
+/// Now as `YYYY-MM-DDTHH:MM:SSZ`.
+fn utc_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant), for days since 1970-01-01.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
