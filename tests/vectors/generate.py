@@ -659,6 +659,12 @@ def scheme_cases() -> list[dict]:
         config_error("timestamp header and timestamp field", "invalid_scheme",
                      scheme={**sig, "timestamp_header": "x-ts",
                              "fields": {"separator": ",", "timestamp": "t", "signature": "v1"}}),
+        config_error("prefix containing the separator", "invalid_scheme",
+                     scheme={**sig, "separator": ",", "prefix": "v1,"}),
+        config_error("separator made of letters", "invalid_scheme", scheme={**sig, "separator": "a"}),
+        config_error("prefix with a newline", "invalid_scheme", scheme={**sig, "prefix": "v1\n"}),
+        config_error("fields key containing the fields separator", "invalid_scheme",
+                     scheme={**sig, "fields": {"separator": ";", "signature": "h;1"}}),
         config_error("negative tolerance", "invalid_scheme", scheme={**sig, "tolerance": -1}),
         config_error("tolerance as text", "invalid_scheme", scheme={**sig, "tolerance": "300"}),
     ]

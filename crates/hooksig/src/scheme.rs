@@ -235,8 +235,23 @@ impl Scheme {
                 ));
             }
         }
-        if self.separator.as_deref() == Some("") {
-            return Err(Error::scheme("separator", "is empty"));
+        if let Some(separator) = &self.separator {
+            check_separator("separator", separator)?;
+        }
+        if let Some(prefix) = &self.prefix {
+            check_text("prefix", prefix)?;
+            if prefix.starts_with([' ', '\t']) || prefix.ends_with([' ', '\t']) {
+                return Err(Error::scheme(
+                    "prefix",
+                    "cannot start or end with a space (items are trimmed)",
+                ));
+            }
+            if let Some(separator) = self.separator.as_deref().filter(|s| prefix.contains(s)) {
+                return Err(Error::scheme(
+                    "prefix",
+                    format!("cannot contain the separator `{separator}`"),
+                ));
+            }
         }
         if let Some(fields) = &self.fields {
             if self.separator.is_some() {
@@ -245,15 +260,10 @@ impl Scheme {
                     "cannot be used with fields (fields.separator splits the header)",
                 ));
             }
-            if fields.separator.is_empty() || fields.separator.contains('=') {
-                return Err(Error::scheme(
-                    "fields.separator",
-                    "must be non-empty and not contain `=`",
-                ));
-            }
-            check_key("fields.signature", &fields.signature)?;
+            check_separator("fields.separator", &fields.separator)?;
+            check_key("fields.signature", &fields.signature, &fields.separator)?;
             if let Some(key) = &fields.timestamp {
-                check_key("fields.timestamp", key)?;
+                check_key("fields.timestamp", key, &fields.separator)?;
                 if key == &fields.signature {
                     return Err(Error::scheme(
                         "fields.timestamp",
@@ -283,11 +293,43 @@ fn check_header(field: &'static str, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn check_key(field: &'static str, key: &str) -> Result<(), Error> {
-    if key.is_empty() || key.contains('=') || key.trim() != key {
+/// The longest prefix, separator or field key, in bytes.
+const MAX_TOKEN_LEN: usize = 64;
+
+/// Printable ASCII (or space), short: these end up inside header values.
+fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
+    if text.len() > MAX_TOKEN_LEN || !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return Err(Error::scheme(
             field,
-            "must be non-empty, without `=` or surrounding spaces",
+            format!("must be at most {MAX_TOKEN_LEN} printable ASCII characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// A separator cannot be empty nor use a character that an encoded signature or a
+/// `key=value` item may contain, or it would split them.
+fn check_separator(field: &'static str, separator: &str) -> Result<(), Error> {
+    check_text(field, separator)?;
+    if separator.is_empty()
+        || separator
+            .bytes()
+            .any(|b| b.is_ascii_alphanumeric() || b"+/=-_".contains(&b))
+    {
+        return Err(Error::scheme(
+            field,
+            "must be non-empty punctuation or space, without letters, digits or `+/=-_`",
+        ));
+    }
+    Ok(())
+}
+
+fn check_key(field: &'static str, key: &str, separator: &str) -> Result<(), Error> {
+    check_text(field, key)?;
+    if key.is_empty() || key.contains('=') || key.trim() != key || key.contains(separator) {
+        return Err(Error::scheme(
+            field,
+            "must be non-empty, without `=`, the separator, or surrounding spaces",
         ));
     }
     Ok(())
