@@ -1,1 +1,905 @@
-//! Placeholder until the binding is written.
+//! The C ABI of hooksig: constant-time webhook signature verification from any
+//! language with a C FFI (Ruby uses it through the `ffi` gem).
+//!
+//! The header `include/hooksig.h` is generated from this file by cbindgen and checked
+//! in; `tests/header.rs` fails when it is stale (`HOOKSIG_BLESS=1 cargo test -p
+//! hooksig-c --test header` rewrites it).
+//!
+//! Conventions, the same for every function:
+//!
+//! - Every fallible function returns a [`hooksig_code`]: `HOOKSIG_OK` (0), one code per
+//!   stable core error code, or `HOOKSIG_INVALID_ARGUMENT` for a misuse of the ABI (a
+//!   NULL pointer where one is required, text that must be UTF-8 and is not, ...).
+//! - A byte string is a pointer and a length. A NULL pointer with length 0 is the empty
+//!   string; a NULL pointer with any other length is `HOOKSIG_INVALID_ARGUMENT`.
+//! - `message_out`, when not NULL, receives on failure a NUL-terminated detailed message
+//!   owned by the library (free it with [`hooksig_string_free`]), and NULL on success.
+//!   It never contains a secret or an expected signature.
+//! - No panic crosses the boundary: every entry point catches unwinding and reports
+//!   `HOOKSIG_INTERNAL_ERROR` instead.
+//! - Everything the library allocates has its free function, which accepts NULL.
+
+#![allow(non_camel_case_types)]
+
+use std::ffi::{CString, c_char};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+use hooksig::{Config, Error, Headers, Scheme};
+
+/// The result of every fallible function: 0 is success, 1 to 9 are the core's stable
+/// error codes (the same strings in every language, see [`hooksig_code_name`]).
+#[repr(i32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum hooksig_code {
+    /// Success.
+    HOOKSIG_OK = 0,
+    /// `missing_header`: a required header (signature, timestamp, id) is absent or empty.
+    HOOKSIG_MISSING_HEADER = 1,
+    /// `invalid_header`: a header is present but cannot be used.
+    HOOKSIG_INVALID_HEADER = 2,
+    /// `timestamp_too_old`: the timestamp is older than the tolerance allows.
+    HOOKSIG_TIMESTAMP_TOO_OLD = 3,
+    /// `timestamp_in_future`: the timestamp is further ahead than the tolerance allows.
+    HOOKSIG_TIMESTAMP_IN_FUTURE = 4,
+    /// `signature_mismatch`: no signature matches under any secret.
+    HOOKSIG_SIGNATURE_MISMATCH = 5,
+    /// `unknown_preset`: no preset has this name.
+    HOOKSIG_UNKNOWN_PRESET = 6,
+    /// `invalid_scheme`: the scheme is not valid.
+    HOOKSIG_INVALID_SCHEME = 7,
+    /// `invalid_secret`: no secret, an empty secret, or one not in its declared encoding.
+    HOOKSIG_INVALID_SECRET = 8,
+    /// `missing_param`: the scheme's message needs a param that was not given.
+    HOOKSIG_MISSING_PARAM = 9,
+    /// `invalid_argument`: the ABI was misused (a NULL pointer, non-UTF-8 text, ...).
+    HOOKSIG_INVALID_ARGUMENT = 100,
+    /// `internal_error`: a bug in hooksig (a caught panic); please report it.
+    HOOKSIG_INTERNAL_ERROR = 101,
+}
+
+use hooksig_code::*;
+
+/// `hooksig_config.tolerance_mode`: the scheme's own replay window (the zero value).
+pub const HOOKSIG_TOLERANCE_DEFAULT: u32 = 0;
+/// `hooksig_config.tolerance_mode`: no replay window at all.
+pub const HOOKSIG_TOLERANCE_NONE: u32 = 1;
+/// `hooksig_config.tolerance_mode`: a window of `tolerance_seconds`.
+pub const HOOKSIG_TOLERANCE_SECONDS: u32 = 2;
+
+/// A byte string: `len` bytes at `ptr` (NULL only when `len` is 0).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hooksig_bytes {
+    /// The first byte.
+    pub ptr: *const u8,
+    /// How many bytes.
+    pub len: usize,
+}
+
+/// One request header, or one construction param: a name and a value, as bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hooksig_header {
+    /// The name's bytes (matched case-insensitively for headers).
+    pub name: *const u8,
+    /// The name's length.
+    pub name_len: usize,
+    /// The value's bytes.
+    pub value: *const u8,
+    /// The value's length.
+    pub value_len: usize,
+}
+
+/// What a verifier or signer is built from. Zero-initialise it, then set a preset or a
+/// scheme, the secrets, and optionally params and a tolerance.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hooksig_config {
+    /// A preset name (`"github"`, `"stripe"`, ...), or NULL when `scheme_json` is given.
+    pub preset: *const u8,
+    /// The preset name's length.
+    pub preset_len: usize,
+    /// A scheme as JSON (see DESIGN.md), or NULL when `preset` is given.
+    pub scheme_json: *const u8,
+    /// The JSON's length.
+    pub scheme_json_len: usize,
+    /// The secrets: the first is current, the rest are accepted during a rotation.
+    pub secrets: *const hooksig_bytes,
+    /// How many secrets.
+    pub secrets_len: usize,
+    /// Construction params (`{NAME}` in the scheme's message), as UTF-8 name/value pairs.
+    pub params: *const hooksig_header,
+    /// How many params.
+    pub params_len: usize,
+    /// `HOOKSIG_TOLERANCE_DEFAULT`, `HOOKSIG_TOLERANCE_NONE` or `HOOKSIG_TOLERANCE_SECONDS`.
+    pub tolerance_mode: u32,
+    /// The window in seconds, read when `tolerance_mode` is `HOOKSIG_TOLERANCE_SECONDS`.
+    pub tolerance_seconds: u64,
+}
+
+/// What a successful verification established.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hooksig_verified {
+    /// The timestamp sent, in Unix seconds; meaningful when `has_timestamp` is true.
+    pub timestamp: u64,
+    /// Which secret matched (0 is the first): watch it to finish a rotation.
+    pub secret_index: usize,
+    /// The message id sent, pointing into the caller's header value (valid as long as
+    /// the headers are); NULL when the scheme has no id header.
+    pub id: *const u8,
+    /// The id's length.
+    pub id_len: usize,
+    /// Whether the scheme has a timestamp (and `timestamp` holds it).
+    pub has_timestamp: bool,
+}
+
+/// A verifier: immutable, safe to share between threads. Free it with
+/// [`hooksig_verifier_free`].
+pub struct hooksig_verifier {
+    inner: hooksig::Verifier,
+}
+
+/// A signer, producing the headers a provider would send. Free it with
+/// [`hooksig_signer_free`].
+pub struct hooksig_signer {
+    inner: hooksig::Signer,
+}
+
+/// The headers [`hooksig_sign`] produced, NUL-terminated UTF-8 names and values. Free it
+/// with [`hooksig_signed_free`].
+pub struct hooksig_signed {
+    headers: Vec<(CString, CString)>,
+}
+
+/// A failure on its way to the caller: a code and a detailed message.
+struct Fail {
+    code: hooksig_code,
+    message: String,
+}
+
+impl Fail {
+    fn argument(message: impl Into<String>) -> Self {
+        Fail {
+            code: HOOKSIG_INVALID_ARGUMENT,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for Fail {
+    fn from(error: Error) -> Self {
+        let code = match error.code() {
+            "missing_header" => HOOKSIG_MISSING_HEADER,
+            "invalid_header" => HOOKSIG_INVALID_HEADER,
+            "timestamp_too_old" => HOOKSIG_TIMESTAMP_TOO_OLD,
+            "timestamp_in_future" => HOOKSIG_TIMESTAMP_IN_FUTURE,
+            "signature_mismatch" => HOOKSIG_SIGNATURE_MISMATCH,
+            "unknown_preset" => HOOKSIG_UNKNOWN_PRESET,
+            "invalid_scheme" => HOOKSIG_INVALID_SCHEME,
+            "invalid_secret" => HOOKSIG_INVALID_SECRET,
+            "missing_param" => HOOKSIG_MISSING_PARAM,
+            _ => HOOKSIG_INTERNAL_ERROR,
+        };
+        Fail {
+            code,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Runs an entry point: clears `message_out`, catches a panic, reports a failure.
+fn guard(message_out: *mut *mut c_char, body: impl FnOnce() -> Result<(), Fail>) -> hooksig_code {
+    if !message_out.is_null() {
+        // SAFETY: the caller passes NULL or a valid, writable `char **` (documented).
+        unsafe { message_out.write(ptr::null_mut()) };
+    }
+    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(Fail {
+            code: HOOKSIG_INTERNAL_ERROR,
+            message: "internal error in hooksig (a caught panic): please report it".into(),
+        })
+    });
+    match result {
+        Ok(()) => HOOKSIG_OK,
+        Err(fail) => {
+            if !message_out.is_null() {
+                // A message may quote user input (a preset name) that holds a NUL.
+                let text = CString::new(fail.message.replace('\0', "\\0"))
+                    .unwrap_or_else(|_| CString::from(c"error"));
+                // SAFETY: as above; the string is the caller's until hooksig_string_free.
+                unsafe { message_out.write(text.into_raw()) };
+            }
+            fail.code
+        }
+    }
+}
+
+/// Borrows `len` bytes at `ptr`, checking the NULL and length rules.
+///
+/// # Safety
+/// A non-NULL `ptr` must be valid for reads of `len` bytes for `'a`.
+unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], Fail> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Fail::argument(format!(
+                "`{what}` is NULL with a length of {len}"
+            )))
+        };
+    }
+    if len > isize::MAX as usize {
+        return Err(Fail::argument(format!("`{what}` has an impossible length")));
+    }
+    // SAFETY: `ptr` is non-NULL and, per this function's contract, valid for `len` bytes.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// Borrows an array of `len` values at `ptr`, with the same rules as [`bytes`].
+///
+/// # Safety
+/// A non-NULL `ptr` must point to `len` initialised, aligned values that live for `'a`.
+unsafe fn array<'a, T>(ptr: *const T, len: usize, what: &str) -> Result<&'a [T], Fail> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Fail::argument(format!(
+                "`{what}` is NULL with a length of {len}"
+            )))
+        };
+    }
+    if len > isize::MAX as usize / size_of::<T>().max(1) {
+        return Err(Fail::argument(format!("`{what}` has an impossible length")));
+    }
+    // SAFETY: non-NULL, and per the contract valid for `len` values of `T`.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Fail> {
+    std::str::from_utf8(bytes).map_err(|_| Fail::argument(format!("`{what}` is not UTF-8")))
+}
+
+/// Turns a `hooksig_config` into a core [`Config`].
+///
+/// # Safety
+/// `config` is NULL or points to a valid `hooksig_config` whose pointers follow the rules.
+unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
+    // SAFETY: NULL or a valid `hooksig_config`, per the contract.
+    let c = unsafe { config.as_ref() }.ok_or_else(|| Fail::argument("`config` is NULL"))?;
+    let mut out = match (c.preset.is_null(), c.scheme_json.is_null()) {
+        (false, true) => {
+            // SAFETY: the caller's pointer and length (the rules of `bytes`).
+            let name = unsafe { bytes(c.preset, c.preset_len, "preset") }?;
+            // A name that is not UTF-8 is no preset's name: `unknown_preset` says so.
+            Config::preset(&String::from_utf8_lossy(name))?
+        }
+        (true, false) => {
+            // SAFETY: the caller's pointer and length.
+            let json = unsafe { bytes(c.scheme_json, c.scheme_json_len, "scheme_json") }?;
+            let json = std::str::from_utf8(json).map_err(|_| Fail {
+                code: HOOKSIG_INVALID_SCHEME,
+                message: "invalid scheme: the JSON is not UTF-8".into(),
+            })?;
+            Config::new(Scheme::from_json(json)?)
+        }
+        _ => {
+            return Err(Fail::argument(
+                "set exactly one of `preset` and `scheme_json` (the other NULL)",
+            ));
+        }
+    };
+    // SAFETY: the caller's array and length.
+    for (i, secret) in unsafe { array(c.secrets, c.secrets_len, "secrets") }?
+        .iter()
+        .enumerate()
+    {
+        // SAFETY: each entry's pointer and length, per the rules.
+        let secret = unsafe { bytes(secret.ptr, secret.len, &format!("secrets[{i}]")) }?;
+        out = out.secret(secret);
+    }
+    // SAFETY: the caller's array and length.
+    for (i, param) in unsafe { array(c.params, c.params_len, "params") }?
+        .iter()
+        .enumerate()
+    {
+        // SAFETY: each entry's pointers and lengths, per the rules.
+        let (name, value) = unsafe {
+            (
+                bytes(param.name, param.name_len, &format!("params[{i}].name"))?,
+                bytes(param.value, param.value_len, &format!("params[{i}].value"))?,
+            )
+        };
+        out = out.param(
+            utf8(name, &format!("params[{i}].name"))?,
+            utf8(value, &format!("params[{i}].value"))?,
+        );
+    }
+    Ok(match c.tolerance_mode {
+        HOOKSIG_TOLERANCE_DEFAULT => out,
+        HOOKSIG_TOLERANCE_NONE => out.tolerance(None),
+        HOOKSIG_TOLERANCE_SECONDS => out.tolerance(Some(c.tolerance_seconds)),
+        other => return Err(Fail::argument(format!("unknown `tolerance_mode` {other}"))),
+    })
+}
+
+/// Writes a freshly built object through `out`.
+///
+/// # Safety
+/// `out` is NULL (reported) or valid for a write.
+unsafe fn put<T>(out: *mut *mut T, value: T) -> Result<(), Fail> {
+    if out.is_null() {
+        return Err(Fail::argument("`out` is NULL"));
+    }
+    // SAFETY: non-NULL and writable per the contract; ownership passes to the caller.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    Ok(())
+}
+
+/// Builds a verifier from `config`; on success writes it to `*out` (free it with
+/// [`hooksig_verifier_free`]). Every configuration error surfaces here, never in verify:
+/// `HOOKSIG_UNKNOWN_PRESET`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`,
+/// `HOOKSIG_MISSING_PARAM`, or `HOOKSIG_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `config` points to a valid config whose pointers follow the byte-string rules;
+/// `out` is writable; `message_out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_new(
+    config: *const hooksig_config,
+    out: *mut *mut hooksig_verifier,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        if !out.is_null() {
+            // SAFETY: non-NULL and writable per the contract; NULL until success.
+            unsafe { out.write(ptr::null_mut()) };
+        }
+        // SAFETY: the caller's config, per the contract.
+        let config = unsafe { self::config(config) }?;
+        let inner = hooksig::Verifier::new(&config)?;
+        // SAFETY: the caller's `out`, per the contract.
+        unsafe { put(out, hooksig_verifier { inner }) }
+    })
+}
+
+/// Frees a verifier (NULL is ignored).
+///
+/// # Safety
+/// `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) {
+    if !verifier.is_null() {
+        // A panic in a destructor must not unwind into C either.
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the pointer came from Box::into_raw in hooksig_verifier_new.
+            drop(unsafe { Box::from_raw(verifier) });
+        }));
+    }
+}
+
+/// Request headers as a C array, checked once so that visiting cannot fail.
+struct HeaderArray<'a>(&'a [hooksig_header]);
+
+impl<'a> HeaderArray<'a> {
+    /// # Safety
+    /// Every entry's pointers must be valid for their lengths for `'a`.
+    unsafe fn new(headers: &'a [hooksig_header]) -> Result<Self, Fail> {
+        for (i, h) in headers.iter().enumerate() {
+            // SAFETY: per the contract; this only checks the NULL and length rules.
+            unsafe {
+                bytes(h.name, h.name_len, &format!("headers[{i}].name"))?;
+                bytes(h.value, h.value_len, &format!("headers[{i}].value"))?;
+            }
+        }
+        Ok(HeaderArray(headers))
+    }
+}
+
+impl Headers for HeaderArray<'_> {
+    fn visit<'a>(&'a self, visit: &mut dyn FnMut(&'a [u8], &'a [u8])) {
+        for h in self.0 {
+            // SAFETY: `new` checked every entry, and the contract keeps them valid.
+            let pair = unsafe {
+                (
+                    bytes(h.name, h.name_len, ""),
+                    bytes(h.value, h.value_len, ""),
+                )
+            };
+            if let (Ok(name), Ok(value)) = pair {
+                visit(name, value);
+            }
+        }
+    }
+}
+
+/// Request headers packed in one buffer: for each header a little-endian `u32` name
+/// length, the name, a little-endian `u32` value length, the value.
+struct PackedHeaders<'a>(&'a [u8]);
+
+impl<'a> PackedHeaders<'a> {
+    fn new(packed: &'a [u8]) -> Result<Self, Fail> {
+        let headers = PackedHeaders(packed);
+        let mut rest = packed;
+        while !rest.is_empty() {
+            for _ in 0..2 {
+                rest = Self::field(rest)
+                    .ok_or_else(|| Fail::argument("`packed` headers are truncated"))?
+                    .1;
+            }
+        }
+        Ok(headers)
+    }
+
+    /// Splits one length-prefixed field off the front.
+    fn field(buf: &[u8]) -> Option<(&[u8], &[u8])> {
+        let (len, rest) = buf.split_first_chunk::<4>()?;
+        let len = usize::try_from(u32::from_le_bytes(*len)).ok()?;
+        (rest.len() >= len).then(|| rest.split_at(len))
+    }
+}
+
+impl Headers for PackedHeaders<'_> {
+    fn visit<'a>(&'a self, visit: &mut dyn FnMut(&'a [u8], &'a [u8])) {
+        let mut rest = self.0;
+        while let Some((name, after)) = Self::field(rest) {
+            let Some((value, after)) = Self::field(after) else {
+                return;
+            };
+            visit(name, value);
+            rest = after;
+        }
+    }
+}
+
+/// The shared part of the two verify functions.
+///
+/// # Safety
+/// The pointers follow the contract of [`hooksig_verify`].
+unsafe fn verify_with<H: Headers>(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    headers: &H,
+    now: *const u64,
+    out: *mut hooksig_verified,
+) -> Result<(), Fail> {
+    // SAFETY: NULL or a live verifier, per the contract.
+    let verifier =
+        unsafe { verifier.as_ref() }.ok_or_else(|| Fail::argument("`verifier` is NULL"))?;
+    // SAFETY: the caller's body pointer and length.
+    let body = unsafe { bytes(body, body_len, "body") }?;
+    // SAFETY: NULL or a readable u64, per the contract.
+    let verified = match unsafe { now.as_ref() } {
+        Some(&now) => verifier.inner.verify_at(body, headers, now),
+        None => verifier.inner.verify(body, headers),
+    }?;
+    if !out.is_null() {
+        let (id, id_len) = verified
+            .id
+            .map_or((ptr::null(), 0), |id| (id.as_ptr(), id.len()));
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe {
+            out.write(hooksig_verified {
+                timestamp: verified.timestamp.unwrap_or(0),
+                secret_index: verified.secret_index,
+                id,
+                id_len,
+                has_timestamp: verified.timestamp.is_some(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Verifies a request: `body` must be the raw request bytes exactly as received, and
+/// `headers` every request header (names in any case; repeats allowed). `now` is the
+/// time of verification in Unix seconds, or NULL for the system clock. On success writes
+/// what was established to `*out` when `out` is not NULL.
+///
+/// Returns `HOOKSIG_OK` or a verification code (`HOOKSIG_MISSING_HEADER`,
+/// `HOOKSIG_INVALID_HEADER`, `HOOKSIG_TIMESTAMP_TOO_OLD`, `HOOKSIG_TIMESTAMP_IN_FUTURE`,
+/// `HOOKSIG_SIGNATURE_MISMATCH`), or `HOOKSIG_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `verifier` is a live verifier; `body` and each header follow the byte-string rules;
+/// `headers` points to `headers_len` entries (or is NULL with 0); `now` is NULL or
+/// readable; `out` and `message_out` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verify(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    headers: *const hooksig_header,
+    headers_len: usize,
+    now: *const u64,
+    out: *mut hooksig_verified,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's array, and each entry, per the contract.
+        let headers = unsafe { HeaderArray::new(array(headers, headers_len, "headers")?) }?;
+        // SAFETY: per the contract.
+        unsafe { verify_with(verifier, body, body_len, &headers, now, out) }
+    })
+}
+
+/// Like [`hooksig_verify`], with the headers packed in one buffer, which suits FFI
+/// bindings that would otherwise allocate per header: for each header a little-endian
+/// `uint32_t` name length, the name bytes, a little-endian `uint32_t` value length, the
+/// value bytes. A truncated buffer is `HOOKSIG_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As [`hooksig_verify`]; `packed` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verify_packed(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    packed: *const u8,
+    packed_len: usize,
+    now: *const u64,
+    out: *mut hooksig_verified,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's buffer and length.
+        let headers = PackedHeaders::new(unsafe { bytes(packed, packed_len, "packed") }?)?;
+        // SAFETY: per the contract.
+        unsafe { verify_with(verifier, body, body_len, &headers, now, out) }
+    })
+}
+
+/// Builds a signer from `config` (it signs with the first secret); on success writes it
+/// to `*out` (free it with [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
+///
+/// # Safety
+/// As [`hooksig_verifier_new`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_signer_new(
+    config: *const hooksig_config,
+    out: *mut *mut hooksig_signer,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        if !out.is_null() {
+            // SAFETY: non-NULL and writable per the contract; NULL until success.
+            unsafe { out.write(ptr::null_mut()) };
+        }
+        // SAFETY: the caller's config, per the contract.
+        let config = unsafe { self::config(config) }?;
+        let inner = hooksig::Signer::new(&config)?;
+        // SAFETY: the caller's `out`, per the contract.
+        unsafe { put(out, hooksig_signer { inner }) }
+    })
+}
+
+/// Frees a signer (NULL is ignored).
+///
+/// # Safety
+/// `signer` is NULL or came from [`hooksig_signer_new`] and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_signer_free(signer: *mut hooksig_signer) {
+    if !signer.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the pointer came from Box::into_raw in hooksig_signer_new.
+            drop(unsafe { Box::from_raw(signer) });
+        }));
+    }
+}
+
+/// Signs `body` and writes the headers to send to `*out` (free them with
+/// [`hooksig_signed_free`]). `timestamp` is NULL for the system clock; `id` is NULL for
+/// a random `msg_` id (used only when the scheme has an id header) or UTF-8 text.
+///
+/// # Safety
+/// `signer` is a live signer; `body` and `id` follow the byte-string rules (`id` NULL
+/// means "none"); `timestamp` is NULL or readable; `out` is writable; `message_out` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_sign(
+    signer: *const hooksig_signer,
+    body: *const u8,
+    body_len: usize,
+    timestamp: *const u64,
+    id: *const u8,
+    id_len: usize,
+    out: *mut *mut hooksig_signed,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        if !out.is_null() {
+            // SAFETY: non-NULL and writable per the contract; NULL until success.
+            unsafe { out.write(ptr::null_mut()) };
+        }
+        // SAFETY: NULL or a live signer, per the contract.
+        let signer =
+            unsafe { signer.as_ref() }.ok_or_else(|| Fail::argument("`signer` is NULL"))?;
+        // SAFETY: the caller's body pointer and length.
+        let body = unsafe { bytes(body, body_len, "body") }?;
+        let id = if id.is_null() {
+            None
+        } else {
+            // SAFETY: the caller's id pointer and length.
+            Some(utf8(unsafe { bytes(id, id_len, "id") }?, "id")?)
+        };
+        // SAFETY: NULL or a readable u64, per the contract.
+        let timestamp = unsafe { timestamp.as_ref() }.copied();
+        let headers = signer.inner.sign(body, timestamp, id)?;
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| {
+                match (CString::new(name), CString::new(value)) {
+                    (Ok(name), Ok(value)) => Ok((name, value)),
+                    // The core validates ids; a NUL here would be a core bug.
+                    _ => Err(Fail {
+                        code: HOOKSIG_INTERNAL_ERROR,
+                        message: "a signed header holds a NUL byte".into(),
+                    }),
+                }
+            })
+            .collect::<Result<Vec<_>, Fail>>()?;
+        // SAFETY: the caller's `out`, per the contract.
+        unsafe { put(out, hooksig_signed { headers }) }
+    })
+}
+
+/// Returns how many headers `result` holds (0 for NULL).
+///
+/// # Safety
+/// `result` is NULL or a live result of [`hooksig_sign`].
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_signed_len(result: *const hooksig_signed) -> usize {
+    // SAFETY: NULL or live, per the contract. Reading a length cannot panic.
+    unsafe { result.as_ref() }.map_or(0, |s| s.headers.len())
+}
+
+/// Writes header `index` of `result` to `*out`: NUL-terminated name and value, owned by
+/// `result` (valid until [`hooksig_signed_free`]); lengths exclude the NUL.
+///
+/// # Safety
+/// `result` is NULL or live; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_signed_get(
+    result: *const hooksig_signed,
+    index: usize,
+    out: *mut hooksig_header,
+) -> hooksig_code {
+    guard(ptr::null_mut(), || {
+        // SAFETY: NULL or live, per the contract.
+        let result =
+            unsafe { result.as_ref() }.ok_or_else(|| Fail::argument("`result` is NULL"))?;
+        let (name, value) = result
+            .headers
+            .get(index)
+            .ok_or_else(|| Fail::argument("`index` is out of range"))?;
+        if out.is_null() {
+            return Err(Fail::argument("`out` is NULL"));
+        }
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe {
+            out.write(hooksig_header {
+                name: name.as_ptr().cast(),
+                name_len: name.as_bytes().len(),
+                value: value.as_ptr().cast(),
+                value_len: value.as_bytes().len(),
+            });
+        }
+        Ok(())
+    })
+}
+
+/// Frees the result of [`hooksig_sign`] (NULL is ignored).
+///
+/// # Safety
+/// `result` is NULL or came from [`hooksig_sign`] and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_signed_free(result: *mut hooksig_signed) {
+    if !result.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the pointer came from Box::into_raw in hooksig_sign.
+            drop(unsafe { Box::from_raw(result) });
+        }));
+    }
+}
+
+/// Frees a message written through a `message_out` (NULL is ignored).
+///
+/// # Safety
+/// `message` is NULL or came from this library and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_string_free(message: *mut c_char) {
+    if !message.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the pointer came from CString::into_raw in `guard`.
+            drop(unsafe { CString::from_raw(message) });
+        }));
+    }
+}
+
+/// Returns the stable code string of a result code (`"signature_mismatch"`, ...; `"ok"`
+/// for 0 and `"unknown"` for a value that is not a code): static, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn hooksig_code_name(code: i32) -> *const c_char {
+    code_text(code).0.as_ptr()
+}
+
+/// Returns a static one-line explanation of a result code, never freed. The detailed
+/// message of one failure comes through `message_out`.
+#[unsafe(no_mangle)]
+pub extern "C" fn hooksig_code_message(code: i32) -> *const c_char {
+    code_text(code).1.as_ptr()
+}
+
+fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
+    match code {
+        0 => (c"ok", c"success"),
+        1 => (
+            c"missing_header",
+            c"a required header (signature, timestamp or id) is absent or empty",
+        ),
+        2 => (c"invalid_header", c"a header is present but cannot be used"),
+        3 => (
+            c"timestamp_too_old",
+            c"the timestamp is older than the tolerance allows: a replay, or check the clock",
+        ),
+        4 => (
+            c"timestamp_in_future",
+            c"the timestamp is further ahead than the tolerance allows: check the clock",
+        ),
+        5 => (
+            c"signature_mismatch",
+            c"no signature matched: check the secret and that the body is the raw request bytes",
+        ),
+        6 => (c"unknown_preset", c"no preset has this name"),
+        7 => (c"invalid_scheme", c"the scheme is not valid"),
+        8 => (
+            c"invalid_secret",
+            c"a secret is absent, empty, or not in its declared encoding",
+        ),
+        9 => (
+            c"missing_param",
+            c"the scheme's message needs a construction param that was not given",
+        ),
+        100 => (
+            c"invalid_argument",
+            c"the C ABI was misused: a NULL pointer, non-UTF-8 text, or a bad value",
+        ),
+        101 => (
+            c"internal_error",
+            c"internal error in hooksig: please report it",
+        ),
+        _ => (c"unknown", c"not a hooksig result code"),
+    }
+}
+
+/// Returns the library's version, e.g. `"0.1.0"`: static, never freed.
+#[unsafe(no_mangle)]
+pub extern "C" fn hooksig_version() -> *const c_char {
+    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+    VERSION.as_ptr().cast()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(name: &'static str, value: &'static str) -> hooksig_header {
+        hooksig_header {
+            name: name.as_ptr(),
+            name_len: name.len(),
+            value: value.as_ptr(),
+            value_len: value.len(),
+        }
+    }
+
+    fn github() -> *mut hooksig_verifier {
+        let secret = b"It's a Secret to Everybody";
+        let secrets = [hooksig_bytes {
+            ptr: secret.as_ptr(),
+            len: secret.len(),
+        }];
+        let config = hooksig_config {
+            preset: b"github".as_ptr(),
+            preset_len: 6,
+            scheme_json: ptr::null(),
+            scheme_json_len: 0,
+            secrets: secrets.as_ptr(),
+            secrets_len: 1,
+            params: ptr::null(),
+            params_len: 0,
+            tolerance_mode: HOOKSIG_TOLERANCE_DEFAULT,
+            tolerance_seconds: 0,
+        };
+        let mut out = ptr::null_mut();
+        // SAFETY: valid config and out.
+        let code = unsafe { hooksig_verifier_new(&config, &mut out, ptr::null_mut()) };
+        assert_eq!(code, HOOKSIG_OK);
+        out
+    }
+
+    const SIG: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+    #[test]
+    fn packed_and_array_agree() {
+        let v = github();
+        let body = b"Hello, World!";
+        let headers = [header("X-Hub-Signature-256", SIG)];
+        let mut packed = Vec::new();
+        for (name, value) in [
+            ("content-type", "application/json"),
+            ("x-hub-signature-256", SIG),
+        ] {
+            packed.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            packed.extend_from_slice(name.as_bytes());
+            packed.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            packed.extend_from_slice(value.as_bytes());
+        }
+        // SAFETY: all pointers are valid for their lengths.
+        unsafe {
+            let code = hooksig_verify(
+                v,
+                body.as_ptr(),
+                13,
+                headers.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_OK);
+            let code = hooksig_verify_packed(
+                v,
+                body.as_ptr(),
+                13,
+                packed.as_ptr(),
+                packed.len(),
+                ptr::null(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_OK);
+            let code = hooksig_verify_packed(
+                v,
+                body.as_ptr(),
+                12,
+                packed.as_ptr(),
+                packed.len(),
+                ptr::null(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_SIGNATURE_MISMATCH);
+            // A truncated buffer is a misuse, never a read past its end.
+            let code = hooksig_verify_packed(
+                v,
+                body.as_ptr(),
+                13,
+                packed.as_ptr(),
+                packed.len() - 1,
+                ptr::null(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_INVALID_ARGUMENT);
+            hooksig_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn codes_match_the_core_strings() {
+        let core = [
+            Error::SignatureMismatch,
+            Error::UnknownPreset { name: "x".into() },
+            Error::InvalidSecret { reason: "r" },
+            Error::MissingParam { name: "p".into() },
+        ];
+        for error in core {
+            let fail = Fail::from(error.clone());
+            let name = code_text(fail.code as i32).0.to_str().unwrap();
+            assert_eq!(name, error.code());
+        }
+    }
+}
