@@ -41,3 +41,19 @@ bench: bench-rust $(BENCH_TARGETS)
 
 bench-rust:
 	cargo bench -p hooksig --bench verify
+
+.PHONY: fuzz fuzz-smoke ct
+
+## fuzz: each libFuzzer target for up to FUZZ_SECONDS or FUZZ_RUNS (see SECURITY.md).
+FUZZ_SECONDS ?= 1200
+FUZZ_RUNS ?= 10000000
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_RUNS)
+
+## fuzz-smoke: 30 s per target, as CI runs it.
+fuzz-smoke:
+	fuzz/run.sh 30
+
+## ct: Welch t-test over verify timings (dudect method); a benchmark, not a test.
+ct:
+	cargo bench -p hooksig --bench ct
