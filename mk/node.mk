@@ -1,0 +1,35 @@
+# Node.js: the napi-rs addon (bindings/node), the npm package (node/), its tests and bench.
+# `make test-node` on a fresh clone installs the npm dev dependencies, builds the addon
+# in release mode and runs `node --test tests/node` (which also packs the package and
+# installs it into a temp app).
+
+TEST_TARGETS += test-node
+LINT_TARGETS += lint-node
+BENCH_TARGETS += bench-node
+
+.PHONY: node-deps node-build test-node lint-node bench-node
+
+# npm ci only when the lock file changed since the last install.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+node-deps: node_modules/.package-lock.json
+
+## node-build: the release addon, node/hooksig.<platform>.node (cargo rebuilds only on change).
+node-build: node-deps
+	npm run build
+
+## test-node: every Node suite: vectors, API, Express and fetch servers, peers, tsc --strict, npm pack.
+test-node: node-build
+	node --test tests/node/
+
+## lint-node: the hand-written .d.ts against typed usage (tsc --strict), prettier, clippy.
+lint-node: node-deps
+	npx tsc -p tsconfig.json
+	npx prettier --check node tests/node examples/express bench/node_bench.mjs
+	cargo clippy -p hooksig-node -- -D warnings
+
+## bench-node: hooksig vs node:crypto and the peer libraries (see bench/node.md).
+bench-node: node-build
+	node bench/node_bench.mjs

@@ -1,0 +1,150 @@
+'use strict'
+// hooksig/express: Express (and plain node:http) middleware that verifies a webhook on
+// the raw request bytes, whatever body parser runs elsewhere in the app.
+//
+// Where the raw bytes come from, in order:
+// 1. `req.rawBody`, when a body parser ran first with `verify: captureRawBody`
+//    (e.g. `app.use(express.json({ verify: captureRawBody }))`);
+// 2. `req.body`, when it is a Buffer left by `express.raw()`;
+// 3. the request stream itself, when nothing has read it yet (the middleware reads it;
+//    parsers that run afterwards see a finished request and skip it).
+// When a parser consumed the stream and kept no copy, the bytes are gone: the middleware
+// answers 500 `{"error": "raw_body_unavailable"}` and emits a process warning that says
+// how to fix the app.
+
+const { VerificationError } = require('./index.js')
+const { verifierFrom, statusOption, limitOption, functionOption, parseJson, HelperError } = require('./helpers.js')
+
+const OPTIONS = ['status', 'limit', 'json', 'onError']
+
+/** For a body parser's `verify` option: keeps the raw bytes on `req.rawBody`. */
+function captureRawBody(req, _res, buf) {
+  req.rawBody = buf
+}
+
+/** Reads the whole request stream, up to `limit` bytes. */
+function readStream(req, limit) {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'])
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`))
+      req.resume()
+      return
+    }
+    const chunks = []
+    let total = 0
+    let done = false
+    const finish = (err, value) => {
+      if (done) return
+      done = true
+      req.removeListener('data', onData)
+      req.removeListener('end', onEnd)
+      req.removeListener('error', onError)
+      req.removeListener('aborted', onAborted)
+      if (err) reject(err)
+      else resolve(value)
+    }
+    const onData = (chunk) => {
+      total += chunk.length
+      if (total > limit) {
+        finish(new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`))
+        req.resume()
+        return
+      }
+      chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : chunk)
+    }
+    const onEnd = () => finish(null, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total))
+    const onError = (err) => finish(err)
+    const onAborted = () => finish(new HelperError(400, 'request_aborted', 'the client aborted the request'))
+    req.on('data', onData)
+    req.on('end', onEnd)
+    req.on('error', onError)
+    req.on('aborted', onAborted)
+  })
+}
+
+function isConsumed(req) {
+  return Boolean(req.readableEnded || (req.complete && !req.readable) || req._body)
+}
+
+/** Finds the raw body: captured, left by express.raw(), or read from the stream. */
+async function rawBodyOf(req, limit) {
+  if (Buffer.isBuffer(req.rawBody)) return req.rawBody
+  if (Buffer.isBuffer(req.body) && isConsumed(req)) return req.body
+  if (isConsumed(req)) {
+    throw new HelperError(
+      500,
+      'raw_body_unavailable',
+      'hooksig/express: a body parser read this request before the webhook middleware and kept no raw copy, ' +
+        'so the signature cannot be checked. Mount the webhook route before the parser, or give the parser ' +
+        "`verify: captureRawBody` (require('hooksig/express').captureRawBody).",
+    )
+  }
+  return readStream(req, limit)
+}
+
+function sendError(res, status, code) {
+  if (res.headersSent) return
+  const body = JSON.stringify({ error: code })
+  res.statusCode = status
+  res.setHeader('content-type', 'application/json; charset=utf-8')
+  res.setHeader('content-length', Buffer.byteLength(body))
+  res.end(body)
+}
+
+/**
+ * Returns middleware that verifies the request and then calls `next()` with
+ * `req.rawBody` (Buffer), `req.body` (parsed JSON, unless `json: false`) and
+ * `req.webhook` (the verification result) set. A failure answers
+ * `status` (403) with `{"error": code}`, or calls `onError(err, req, res, next)`.
+ */
+function webhook(schemeOrVerifier, options) {
+  const { verifier, own } = verifierFrom(schemeOrVerifier, options, OPTIONS, 'webhook middleware')
+  const status = statusOption(own.status, 'webhook middleware')
+  const limit = limitOption(own.limit, 'webhook middleware')
+  const json = own.json === undefined ? true : own.json
+  if (typeof json !== 'boolean') throw new TypeError('hooksig: webhook middleware option json must be a boolean')
+  const onError = functionOption(own.onError, 'onError', 'webhook middleware')
+
+  const fail = (err, req, res, next) => {
+    if (onError) return onError(err, req, res, next)
+    if (err instanceof VerificationError) return sendError(res, status, err.code)
+    if (err instanceof HelperError) {
+      // A 500 here is the app's set-up, not the request: say so where its owner looks.
+      if (err.status >= 500) process.emitWarning(err.message, { code: 'HOOKSIG_RAW_BODY' })
+      return sendError(res, err.status, err.code)
+    }
+    return next(err)
+  }
+
+  return function hooksigWebhook(req, res, next) {
+    rawBodyOf(req, limit).then(
+      (raw) => {
+        let result
+        try {
+          // rawHeaders: every header exactly as received, repeats kept (the core judges them).
+          const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
+          result = verifier.verify(raw, headers)
+        } catch (err) {
+          return fail(err, req, res, next)
+        }
+        req.rawBody = raw
+        req.webhook = result
+        req._body = true
+        if (json) {
+          try {
+            req.body = parseJson(raw)
+          } catch {
+            return fail(new HelperError(400, 'invalid_json', 'the body is signed but is not JSON'), req, res, next)
+          }
+        } else {
+          req.body = raw
+        }
+        return next()
+      },
+      (err) => fail(err, req, res, next),
+    )
+  }
+}
+
+module.exports = { webhook, captureRawBody }

@@ -1,0 +1,4 @@
+import m from './express.js'
+
+export const { webhook, captureRawBody } = m
+export default m

@@ -1,0 +1,75 @@
+// Type definitions for hooksig/fetch, written by hand and checked by tests/node/types.
+
+/// <reference types="node" />
+
+import type { ConfigOptions, SchemeInput, Seconds, Verified, Verifier } from './index'
+
+/** A verified request. */
+export interface Webhook<T = unknown> {
+  /** The raw body bytes that were verified. */
+  rawBody: Buffer
+  /** The body parsed as JSON (undefined for an empty body, or with `json: false`). */
+  body: T
+  /** The verification result. */
+  result: Verified
+}
+
+/** Options of `verifyRequest`. */
+export interface VerifyRequestOptions {
+  /** The largest body read, in bytes (default 5 MiB). */
+  limit?: number
+  /** Parse the body as JSON (default true). */
+  json?: boolean
+  /** The time to verify at (for tests). */
+  now?: Seconds | Date
+}
+
+/**
+ * Verifies a fetch `Request`, reading its body, and resolves to the raw bytes, the
+ * parsed JSON and the result.
+ * @throws {VerificationError} when it does not verify.
+ */
+export declare function verifyRequest<T = unknown>(
+  request: Request,
+  verifier: Verifier,
+  options?: VerifyRequestOptions,
+): Promise<Webhook<T>>
+export declare function verifyRequest<T = unknown>(
+  request: Request,
+  scheme: SchemeInput,
+  options: ConfigOptions & VerifyRequestOptions,
+): Promise<Webhook<T>>
+
+/** Options of `webhookHandler`. */
+export interface WebhookHandlerOptions {
+  /** The status of a failed verification (default 403); the body is `{"error": code}`. */
+  status?: number
+  /** The largest body read, in bytes (default 5 MiB); larger is 413. */
+  limit?: number
+  /** Parse the body as JSON (default true); a signed body that is not JSON is 400 `{"error": "invalid_json"}`. */
+  json?: boolean
+  /** Answers a failure instead of the default response. */
+  onError?: (err: Error & { code?: string; status?: number }, request: Request) => Response | Promise<Response>
+}
+
+/**
+ * Wraps a fetch-style handler (a Next.js route handler, a Hono handler, ...): the
+ * request is verified first, then `handler(webhook, request, ...rest)` runs.
+ *
+ * @example
+ * export const POST = webhookHandler('svix', { secret }, async (webhook) => Response.json({ ok: true }))
+ */
+export declare function webhookHandler<T = unknown, Rest extends unknown[] = []>(
+  verifier: Verifier,
+  options: WebhookHandlerOptions,
+  handler: (webhook: Webhook<T>, request: Request, ...rest: Rest) => Response | Promise<Response>,
+): (request: Request, ...rest: Rest) => Promise<Response>
+export declare function webhookHandler<T = unknown, Rest extends unknown[] = []>(
+  verifier: Verifier,
+  handler: (webhook: Webhook<T>, request: Request, ...rest: Rest) => Response | Promise<Response>,
+): (request: Request, ...rest: Rest) => Promise<Response>
+export declare function webhookHandler<T = unknown, Rest extends unknown[] = []>(
+  scheme: SchemeInput,
+  options: ConfigOptions & WebhookHandlerOptions,
+  handler: (webhook: Webhook<T>, request: Request, ...rest: Rest) => Response | Promise<Response>,
+): (request: Request, ...rest: Rest) => Promise<Response>
