@@ -1,0 +1,108 @@
+# frozen_string_literal: true
+
+require "json"
+require "stringio"
+require_relative "../hooksig"
+
+module Hooksig
+  # Rack integration (Sinatra, Rails, Hanami, plain Rack).
+  module Rack
+    # Verifies webhook requests before the app sees them.
+    #
+    # It reads the raw body itself (so no parser can alter the signed bytes), rewinds it
+    # for the app, and stores the Hooksig::Verified result in env["hooksig.verified"].
+    # A request that does not verify gets 403 and {"error": "<code>"} by default.
+    #
+    #   use Hooksig::Rack::Middleware, "github", secret: ENV.fetch("GITHUB_WEBHOOK_SECRET"),
+    #                                  path: "/webhooks/github"
+    #   # or with a verifier built elsewhere:
+    #   use Hooksig::Rack::Middleware, verifier: my_verifier, path: %r{\A/hooks/}
+    class Middleware
+      # The env key of the Hooksig::Verified result.
+      ENV_KEY = "hooksig.verified"
+
+      # app:: the Rack app
+      # preset_or_scheme, secret:, secrets:, params:, tolerance::: as Hooksig::Verifier.new,
+      #   unless verifier: is given
+      # verifier:: a Hooksig::Verifier to use
+      # path:: which requests to verify: a String (that path and the paths under it), a
+      #        Regexp, an Array of these, a Proc taking the env, or nil for every request
+      # methods:: which HTTP methods to verify (default POST, PUT, PATCH; nil for all)
+      # status:: the status of a rejection (default 403)
+      # on_error:: a Proc (error, env) returning a Rack response, replacing the default
+      # env_key:: where the result goes (default "hooksig.verified")
+      def initialize(app, preset_or_scheme = nil, verifier: nil, path: nil,
+                     methods: %w[POST PUT PATCH], status: 403, on_error: nil,
+                     env_key: ENV_KEY, **verifier_options)
+        @app = app
+        @verifier = verifier || build_verifier(preset_or_scheme, verifier_options)
+        @paths = path.nil? ? nil : Array(path).freeze
+        @methods = methods&.map { |m| m.to_s.upcase }&.freeze
+        @status = Integer(status)
+        @on_error = on_error
+        @env_key = env_key
+      end
+
+      # Verifies a request in scope, then calls the app or rejects it.
+      def call(env)
+        return @app.call(env) unless in_scope?(env)
+
+        body = read_body(env)
+        begin
+          env[@env_key] = @verifier.verify(body, env)
+        rescue VerificationError => e
+          return reject(e, env)
+        end
+        @app.call(env)
+      end
+
+      private
+
+      def build_verifier(preset_or_scheme, options)
+        if preset_or_scheme.nil?
+          raise ArgumentError, "Hooksig::Rack::Middleware needs a preset or scheme (with " \
+                               "secret:) or verifier:"
+        end
+        Verifier.new(preset_or_scheme, **options)
+      end
+
+      def in_scope?(env)
+        return false if @methods && !@methods.include?(env["REQUEST_METHOD"])
+        return true if @paths.nil?
+
+        path = "#{env['SCRIPT_NAME']}#{env['PATH_INFO']}"
+        @paths.any? do |pattern|
+          case pattern
+          when String then path == pattern || path.start_with?(pattern.end_with?("/") ? pattern : "#{pattern}/")
+          when Regexp then pattern.match?(path)
+          when Proc then pattern.call(env)
+          else raise TypeError, "path: must be String, Regexp, Proc or an Array of them"
+          end
+        end
+      end
+
+      # Reads the raw body and leaves it readable for the app.
+      def read_body(env)
+        input = env["rack.input"]
+        return +"" if input.nil?
+
+        input.rewind if input.respond_to?(:rewind)
+        body = input.read || +""
+        begin
+          input.rewind
+        rescue NoMethodError, IOError, Errno::ESPIPE
+          env["rack.input"] = StringIO.new(body)
+        end
+        body
+      end
+
+      def reject(error, env)
+        return @on_error.call(error, env) if @on_error
+
+        payload = JSON.generate(error: error.code)
+        [@status, { "content-type" => "application/json",
+                    "content-length" => payload.bytesize.to_s }, [payload]]
+      end
+    end
+  end
+end

@@ -1,0 +1,252 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "open3"
+require "tmpdir"
+require "fileutils"
+
+# The Ruby API around the vectors: argument forms, errors, secrets, threads, loading.
+class TestApi < Minitest::Test
+  # GitHub's documented example (docs.github.com, "Validating webhook deliveries").
+  GITHUB_SECRET = "It's a Secret to Everybody"
+  GITHUB_BODY = "Hello, World!"
+  GITHUB_SIG = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+  WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+  def github
+    Hooksig::Verifier.new("github", secret: GITHUB_SECRET)
+  end
+
+  def test_headers_in_any_case_and_form
+    v = github
+    ["X-Hub-Signature-256", "x-hub-signature-256", "X-HUB-SIGNATURE-256", :"x-hub-signature-256"].each do |name|
+      assert_equal 0, v.verify(GITHUB_BODY, { name => GITHUB_SIG }).secret_index
+    end
+    assert v.valid?(GITHUB_BODY, [["X-Hub-Signature-256", GITHUB_SIG]])
+    env = { "REQUEST_METHOD" => "POST", "CONTENT_TYPE" => "application/json",
+            "HTTP_X_HUB_SIGNATURE_256" => GITHUB_SIG, "rack.input" => StringIO.new }
+    assert v.valid?(GITHUB_BODY, env)
+    # A Rack env's non-header keys are not headers.
+    refute v.valid?(GITHUB_BODY, { "REQUEST_METHOD" => "POST", "X-Hub-Signature-256" => GITHUB_SIG })
+  end
+
+  def test_repeated_header_is_the_cores_invalid_header
+    err = assert_raises(Hooksig::InvalidHeaderError) do
+      github.verify(GITHUB_BODY, { "X-Hub-Signature-256" => [GITHUB_SIG, GITHUB_SIG] })
+    end
+    assert_equal "invalid_header", err.code
+    assert_kind_of Hooksig::VerificationError, err
+  end
+
+  def test_errors_carry_codes_and_classes
+    v = github
+    cases = {
+      Hooksig::MissingHeaderError => [GITHUB_BODY, {}],
+      Hooksig::SignatureMismatchError => ["Hello, World?", { "X-Hub-Signature-256" => GITHUB_SIG }],
+      Hooksig::InvalidHeaderError => [GITHUB_BODY, { "X-Hub-Signature-256" => "garbage" }]
+    }
+    cases.each do |klass, (body, headers)|
+      err = assert_raises(klass) { v.verify(body, headers) }
+      assert_equal klass::CODE, err.code
+      assert_kind_of Hooksig::Error, err
+      refute v.valid?(body, headers)
+    end
+    err = assert_raises(Hooksig::SignatureMismatchError) { v.verify("x", { "X-Hub-Signature-256" => GITHUB_SIG }) }
+    assert_includes err.message, "raw request bytes"
+    refute_includes err.message, "757107ea"
+  end
+
+  def test_binary_safe_bodies
+    body = "\xff\x00\xfe{}".b
+    signer = Hooksig::Signer.new("github", secret: "s")
+    headers = signer.sign(body)
+    v = Hooksig::Verifier.new("github", secret: "s")
+    [body, body.dup.force_encoding(Encoding::UTF_8), body.dup.force_encoding(Encoding::UTF_16LE), body.freeze].each do |b|
+      assert v.valid?(b, headers), b.encoding.to_s
+    end
+    # A UTF-8 string is hashed as its bytes, never re-encoded.
+    text = "héllo"
+    assert v.valid?(text.b, signer.sign(text))
+    refute v.valid?(text.encode(Encoding::ISO_8859_1), signer.sign(text))
+  end
+
+  def test_timestamps_ids_and_tolerance
+    signer = Hooksig::Signer.new("standard-webhooks", secret: WHSEC)
+    headers = signer.sign("{}", timestamp: 1_700_000_000, id: "msg_abc")
+    assert_equal %w[webhook-id webhook-timestamp webhook-signature], headers.keys
+    default = Hooksig::Verifier.new("standard-webhooks", secret: WHSEC)
+    result = default.verify("{}", headers, now: 1_700_000_300)
+    assert_equal 1_700_000_000, result.timestamp
+    assert_equal "msg_abc", result.id
+    assert_equal Encoding::UTF_8, result.id.encoding
+    assert_raises(Hooksig::TimestampTooOldError) { default.verify("{}", headers, now: 1_700_000_301) }
+    assert_raises(Hooksig::TimestampInFutureError) { default.verify("{}", headers, now: Time.at(1_699_999_699)) }
+    assert_raises(Hooksig::TimestampError) { default.verify("{}", headers) } # the clock is years later
+
+    none = Hooksig::Verifier.new("standard-webhooks", secret: WHSEC, tolerance: nil)
+    assert_equal 1_700_000_000, none.verify("{}", headers).timestamp
+    narrow = Hooksig::Verifier.new("standard-webhooks", secret: WHSEC, tolerance: 5)
+    assert narrow.valid?("{}", headers, now: 1_700_000_005)
+    refute narrow.valid?("{}", headers, now: 1_700_000_006)
+
+    fresh = signer.sign("{}")
+    assert_match(/\Amsg_[0-9a-f]{32}\z/, fresh["webhook-id"])
+    assert default.valid?("{}", fresh)
+  end
+
+  def test_rotation_reports_the_matching_secret
+    old = "whsec_#{['old-secret-bytes'].pack('m0')}"
+    headers = Hooksig::Signer.new("svix", secret: WHSEC).sign("{}")
+    v = Hooksig::Verifier.new("svix", secrets: [old, WHSEC])
+    assert_equal 1, v.verify("{}", headers).secret_index
+    refute Hooksig::Verifier.new("svix", secrets: [old]).valid?("{}", headers)
+  end
+
+  def test_schemes_as_hash_or_json_and_params
+    scheme = { signature_header: "x-sig", message: "{shop}:{body}", encoding: "base64" }
+    err = assert_raises(Hooksig::MissingParamError) { Hooksig::Verifier.new(scheme, secret: "k") }
+    assert_equal "missing_param", err.code
+    assert_kind_of Hooksig::ConfigurationError, err
+    signer = Hooksig::Signer.new(JSON.generate(scheme), secret: "k", params: { shop: "acme" })
+    headers = signer.sign("body")
+    assert Hooksig::Verifier.new(scheme, secret: "k", params: { "shop" => "acme" }).valid?("body", headers)
+    refute Hooksig::Verifier.new(scheme, secret: "k", params: { "shop" => "other" }).valid?("body", headers)
+    assert_raises(ArgumentError) { Hooksig::Verifier.new(scheme, secret: "k", params: { shop: "\xff" }) }
+  end
+
+  def test_configuration_errors
+    assert_raises(Hooksig::UnknownPresetError) { Hooksig::Verifier.new("nope", secret: "s") }
+    assert_raises(Hooksig::UnknownPresetError) { Hooksig::Verifier.new("git\0hub", secret: "s") }
+    assert_raises(Hooksig::InvalidSchemeError) { Hooksig::Verifier.new("{not json", secret: "s") }
+    assert_raises(Hooksig::InvalidSchemeError) { Hooksig::Verifier.new({ encoding: "hex" }, secret: "s") }
+    assert_raises(Hooksig::InvalidSecretError) { Hooksig::Verifier.new("github", secret: "") }
+    assert_raises(Hooksig::InvalidSecretError) { Hooksig::Verifier.new("github", secrets: []) }
+    assert_raises(Hooksig::InvalidSecretError) { Hooksig::Verifier.new("svix", secret: "whsec_!!!") }
+    assert_raises(Hooksig::ConfigurationError) { Hooksig::Signer.new("nope", secret: "s") }
+  end
+
+  def test_wrong_argument_types_raise_at_the_boundary
+    v = github
+    assert_raises(ArgumentError) { Hooksig::Verifier.new("github") }
+    assert_raises(ArgumentError) { Hooksig::Verifier.new("github", secret: "a", secrets: ["b"]) }
+    assert_raises(TypeError) { Hooksig::Verifier.new(42, secret: "s") }
+    assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: 42) }
+    assert_raises(TypeError) { Hooksig::Verifier.new("github", secrets: "s") }
+    assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: "s", tolerance: "300") }
+    assert_raises(ArgumentError) { Hooksig::Verifier.new("github", secret: "s", tolerance: -1) }
+    assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: "s", params: [1]) }
+    assert_raises(TypeError) { v.verify(nil, {}) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, "X-Hub-Signature-256: x") }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => 42 }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, [["only-a-name"]]) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { 42 => "x" }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, {}, now: "now") }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, {}, now: -5) }
+    assert_raises(TypeError) { Hooksig::Signer.new("github", secret: "s").sign(nil) }
+    assert_raises(TypeError) { Hooksig::Signer.new("svix", secret: WHSEC).sign("", id: 5) }
+    # Bad values for the core are its typed errors.
+    assert_raises(Hooksig::InvalidHeaderError) { Hooksig::Signer.new("svix", secret: WHSEC).sign("", id: "a\nb") }
+    assert_raises(Hooksig::InvalidHeaderError) do
+      Hooksig::Signer.new("noyo", secret: "s").sign("", timestamp: 10**19)
+    end
+  end
+
+  def test_hostile_headers_give_typed_errors
+    v = Hooksig::Verifier.new("noyo", secret: "s", tolerance: nil)
+    good = Hooksig::Signer.new("noyo", secret: "s").sign("{}")
+    [
+      good.merge("X-Noyo-Timestamp" => "9" * 40),
+      good.merge("X-Noyo-Timestamp" => "-1"),
+      good.merge("X-Noyo-Signature" => "a" * 100_000),
+      good.merge("X-Noyo-Signature" => "\xff\x00".b * 10),
+      good.merge("X-Noyo-Signature" => ([","] * 10_000).join),
+      good.merge("X-Noyo-Signature" => "")
+    ].each do |headers|
+      err = assert_raises(Hooksig::VerificationError) { v.verify("{}", headers) }
+      assert_includes %w[invalid_header missing_header signature_mismatch], err.code
+    end
+    many = (1..5000).to_h { |i| ["x-filler-#{i}", "v" * 100] }
+    assert v.valid?("{}", good.merge(many))
+  end
+
+  def test_inspect_never_shows_secrets
+    secret = "super-secret-value-1234"
+    objects = [
+      Hooksig::Verifier.new("github", secret: secret),
+      Hooksig::Verifier.new("github", secrets: [secret, "#{secret}-old"], tolerance: nil),
+      Hooksig::Signer.new("github", secret: secret)
+    ]
+    objects.each do |o|
+      refute_includes o.inspect, secret
+      refute_includes o.to_s, secret
+      assert_includes o.inspect, "github"
+    end
+    err = assert_raises(Hooksig::InvalidSecretError) { Hooksig::Verifier.new("svix", secret: "whsec_#{secret}!") }
+    refute_includes err.message, secret
+  end
+
+  def test_a_verifier_is_frozen_and_shared_between_threads
+    v = github
+    assert_predicate v, :frozen?
+    big = "x" * (2 * 1024 * 1024) # verified without the GVL
+    big_headers = Hooksig::Signer.new("github", secret: GITHUB_SECRET).sign(big)
+    results = Array.new(4) do |t|
+      Thread.new do
+        Array.new(200) do |i|
+          if (i + t).even?
+            v.valid?(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG })
+          else
+            v.valid?(i.zero? ? big : GITHUB_BODY.succ, i.zero? ? big_headers : { "X-Hub-Signature-256" => GITHUB_SIG })
+          end
+        end
+      end
+    end.map(&:value)
+    results.each_with_index do |list, t|
+      list.each_with_index { |ok, i| assert_equal((i + t).even? || i.zero?, ok) }
+    end
+  end
+
+  def test_every_preset_signs_what_it_verifies
+    presets = Vectors.cases.filter_map { |k| k["preset"] unless k["expect"]["error"] == "unknown_preset" }.uniq
+    assert_operator presets.size, :>=, 10
+    presets.each do |preset|
+      params = preset == "sigma" ? { business_id: "b-1" } : nil
+      headers = Hooksig::Signer.new(preset, secret: WHSEC, params: params).sign("{\"a\":1}")
+      v = Hooksig::Verifier.new(preset, secret: WHSEC, params: params)
+      assert v.valid?("{\"a\":1}", headers), preset
+      refute v.valid?("{\"a\":2}", headers), preset if params.nil?
+    end
+  end
+
+  def run_ruby(script, env)
+    Open3.capture3(env, RbConfig.ruby, "-e", script)
+  end
+
+  def test_the_library_is_found_or_a_clear_error_says_how
+    lib = File.join(ROOT, "ruby", "lib")
+    script = "$LOAD_PATH.unshift(ARGV[0] || #{lib.inspect}); require 'hooksig'; print Hooksig.native_version"
+    _out, err, status = run_ruby(script, { "HOOKSIG_LIB" => "/nonexistent/libhooksig_c.so" })
+    refute status.success?
+    assert_includes err, "HOOKSIG_LIB=/nonexistent/libhooksig_c.so is not a file"
+
+    Dir.mktmpdir do |dir|
+      # A copy of the gem with no library next to it and no cargo target dir around it.
+      FileUtils.cp_r(lib, dir)
+      copy = File.join(dir, "lib")
+      script = "$LOAD_PATH.unshift(#{copy.inspect}); require 'hooksig'; print Hooksig.native_version"
+      _out, err, status = run_ruby(script, { "HOOKSIG_LIB" => nil })
+      refute status.success?
+      assert_includes err, "was not found"
+      assert_includes err, "HOOKSIG_LIB"
+      assert_includes err, "cargo build --release -p hooksig-c"
+
+      # The library next to the gem is found.
+      native = File.join(copy, "hooksig", "native")
+      FileUtils.mkdir_p(native)
+      FileUtils.cp(Hooksig::Native.find_library, native)
+      out, err, status = run_ruby(script, { "HOOKSIG_LIB" => nil })
+      assert status.success?, err
+      assert_equal Hooksig::VERSION, out
+    end
+  end
+end

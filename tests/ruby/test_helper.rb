@@ -1,0 +1,82 @@
+# frozen_string_literal: true
+
+# Shared setup for the Ruby suite: the gem from ruby/lib and the native library from
+# HOOKSIG_LIB or the cargo target directory (`make test-ruby` builds it).
+
+ROOT = File.expand_path("../..", __dir__)
+$LOAD_PATH.unshift File.join(ROOT, "ruby", "lib")
+
+require "minitest/autorun"
+require "json"
+require "hooksig"
+
+# Helpers for the conformance vectors (tests/vectors/README.md).
+module Vectors
+  DIR = File.join(ROOT, "tests", "vectors")
+
+  module_function
+
+  # Every case of every tests/vectors/**/*.json file, with its file name.
+  def cases
+    @cases ||= Dir.glob(File.join(DIR, "**", "*.json")).sort.flat_map do |file|
+      JSON.parse(File.read(file))["cases"].map { |c| c.merge("file" => File.basename(file)) }
+    end
+  end
+
+  # A vector's byte string: a String, {"hex": ..} or {"repeat": .., "length": N}.
+  def bytes(value)
+    case value
+    when String then value.b
+    when Hash
+      if value.key?("hex")
+        [value["hex"]].pack("H*")
+      else
+        unit = value["repeat"].b
+        (unit * ((value["length"] / unit.bytesize) + 1)).byteslice(0, value["length"])
+      end
+    else raise "not a byte string: #{value.inspect}"
+    end
+  end
+
+  # The keyword arguments of Verifier.new / Signer.new for a case.
+  def options(kase)
+    opts = { secrets: kase["secrets"].map { |s| bytes(s) } }
+    opts[:params] = kase["params"] if kase["params"]
+    opts[:tolerance] = kase["tolerance"] if kase.key?("tolerance")
+    opts
+  end
+
+  # A case's preset name, or its scheme as a Hash or (every other case) a JSON String.
+  def scheme(kase, index)
+    return kase["preset"] if kase["preset"]
+
+    index.even? ? kase["scheme"] : JSON.generate(kase["scheme"])
+  end
+
+  def pairs(kase)
+    kase["headers"].map { |name, value| [bytes(name), bytes(value)] }
+  end
+
+  # Headers as a Hash: a name sent twice becomes an Array value.
+  def hash_form(kase)
+    pairs(kase).each_with_object({}) do |(name, value), hash|
+      hash[name] = hash.key?(name) ? Array(hash[name]) + [value] : value
+    end
+  end
+
+  # Headers as a Rack env, or nil when the names cannot all be env keys (an underscore,
+  # non-token bytes, or two names that only differ in case, which a server would merge).
+  def rack_env(kase)
+    env = { "REQUEST_METHOD" => "POST", "PATH_INFO" => "/", "rack.input" => StringIO.new }
+    pairs(kase).each do |name, value|
+      return nil unless name.match?(/\A[A-Za-z0-9-]+\z/)
+
+      key = name.upcase.tr("-", "_")
+      key = "HTTP_#{key}" unless %w[CONTENT_TYPE CONTENT_LENGTH].include?(key)
+      return nil if env.key?(key)
+
+      env[key] = value
+    end
+    env
+  end
+end

@@ -1,0 +1,83 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "stringio"
+
+# Every conformance vector through the Ruby API, with the headers as [name, value] pairs,
+# as a Hash, and as a Rack env.
+class TestVectors < Minitest::Test
+  FORMS = {
+    pairs: ->(kase) { Vectors.pairs(kase) },
+    hash: ->(kase) { Vectors.hash_form(kase) },
+    rack_env: ->(kase) { Vectors.rack_env(kase) }
+  }.freeze
+
+  RAN = Hash.new(0)
+  DEFINED = Hash.new(0)
+
+  def self.run_case(kase, index, form)
+    expect = kase["expect"]
+    opts = Vectors.options(kase)
+    scheme = Vectors.scheme(kase, index)
+    body = Vectors.bytes(kase["body"])
+    if kase["op"] == "sign"
+      signer = Hooksig::Signer.new(scheme, **opts)
+      sign = kase["sign"]
+      return [:signed, signer.sign(body, timestamp: sign["timestamp"], id: sign["id"]).to_a] if expect["headers"]
+    end
+    verifier = Hooksig::Verifier.new(scheme, **opts)
+    headers = FORMS.fetch(form).call(kase)
+    result = verifier.verify(body, headers, now: kase["now"])
+    [:ok, result]
+  rescue Hooksig::Error => e
+    [:error, e]
+  end
+
+  Vectors.cases.each_with_index do |kase, index|
+    forms = kase["op"] == "sign" ? [:pairs] : FORMS.keys
+    # A Rack env cannot hold every header list (see Vectors.rack_env); those cases run as
+    # pairs and as a Hash only, and are counted.
+    forms -= [:rack_env] if forms.include?(:rack_env) && Vectors.rack_env(kase).nil?
+    forms.each do |form|
+      DEFINED[form] += 1
+      define_method("test_#{kase['name'].gsub(/[^A-Za-z0-9_]/, '_')}_#{form}") do
+        outcome, value = self.class.run_case(kase, index, form)
+        RAN[form] += 1
+        expect = kase["expect"]
+        case outcome
+        when :signed
+          assert_equal expect["headers"], value, kase["name"]
+        when :ok
+          refute expect.key?("error"), "#{kase['name']}: verified, expected #{expect['error']}"
+          assert_equal expect["secret_index"], value.secret_index, kase["name"]
+          assert_same_value expect["timestamp"], value.timestamp, kase["name"]
+          assert_same_value expect["id"], value.id, kase["name"]
+        when :error
+          assert_equal expect["error"], value.code, "#{kase['name']}: #{value.message}"
+          klass = Hooksig::ERRORS.fetch(value.code)
+          assert_kind_of klass, value
+          if value.code.start_with?("missing_header", "invalid_header", "timestamp", "signature")
+            assert_kind_of Hooksig::VerificationError, value
+          else
+            assert_kind_of Hooksig::ConfigurationError, value
+          end
+        end
+      end
+    end
+  end
+
+  def assert_same_value(expected, actual, message)
+    expected.nil? ? assert_nil(actual, message) : assert_equal(expected, actual, message)
+  end
+
+  # Each form has a test per case: at least 200 of them, or the vectors went missing.
+  def test_at_least_200_vectors_per_form
+    assert_operator Vectors.cases.size, :>=, 200
+    FORMS.each_key { |form| assert_operator DEFINED[form], :>=, 200, "vectors run as #{form}" }
+  end
+
+  Minitest.after_run do
+    warn "hooksig vectors: #{Vectors.cases.size} cases; ran #{RAN[:pairs]} with headers as " \
+         "pairs, #{RAN[:hash]} as a Hash, #{RAN[:rack_env]} as a Rack env"
+  end
+end
