@@ -24,10 +24,12 @@ test-rust:
 ## vectors-check: the generated conformance vectors are up to date.
 vectors-check:
 	python3 tests/vectors/generate.py --check
+	python3 tests/vectors/hostile/generate.py --check
 
-## vectors: regenerate tests/vectors/presets.json and schemes.json.
+## vectors: regenerate the generated vectors (presets, schemes, hostile/).
 vectors:
 	python3 tests/vectors/generate.py
+	python3 tests/vectors/hostile/generate.py
 
 ## lint: rustfmt, clippy -D warnings, then each binding's linters.
 lint: lint-rust $(LINT_TARGETS)

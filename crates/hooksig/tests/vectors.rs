@@ -128,6 +128,9 @@ fn every_vector_passes() {
     for file in &files {
         let doc: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         for case in doc["cases"].as_array().unwrap() {
+            if case["raw_args"] == true {
+                continue; // wrong argument types: ruled out by Rust's types
+            }
             total += 1;
             if let Err(why) = run(case) {
                 failures.push(format!("{}: {}", case["name"], why));
