@@ -665,6 +665,10 @@ def scheme_cases() -> list[dict]:
         config_error("prefix with a newline", "invalid_scheme", scheme={**sig, "prefix": "v1\n"}),
         config_error("fields key containing the fields separator", "invalid_scheme",
                      scheme={**sig, "fields": {"separator": ";", "signature": "h;1"}}),
+        config_error("the same header for the signature and the id", "invalid_scheme",
+                     scheme={**sig, "id_header": "X-Sig"}),
+        config_error("the same header for the signature and the timestamp", "invalid_scheme",
+                     scheme={**sig, "timestamp_header": "x-sig"}),
         config_error("negative tolerance", "invalid_scheme", scheme={**sig, "tolerance": -1}),
         config_error("tolerance as text", "invalid_scheme", scheme={**sig, "tolerance": "300"}),
     ]

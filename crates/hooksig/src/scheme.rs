@@ -217,6 +217,23 @@ impl Scheme {
         if let Some(name) = &self.id_header {
             check_header("id_header", name)?;
         }
+        let names = [
+            ("signature_header", Some(&self.signature_header)),
+            ("timestamp_header", self.timestamp_header.as_ref()),
+            ("id_header", self.id_header.as_ref()),
+        ];
+        for (i, (_, a)) in names.iter().enumerate() {
+            for (field, b) in &names[i + 1..] {
+                if let (Some(a), Some(b)) = (a, b)
+                    && a.eq_ignore_ascii_case(b)
+                {
+                    return Err(Error::scheme(
+                        field,
+                        format!("`{b}` is already another of the scheme's headers"),
+                    ));
+                }
+            }
+        }
         for template in [Some(&self.message), self.fallback_message.as_ref()]
             .into_iter()
             .flatten()
