@@ -1,1 +1,284 @@
-//! Placeholder until the binding is written.
+//! `hooksig._hooksig`: the native module behind the `hooksig` Python package.
+//!
+//! Thin by design: it converts Python arguments, calls the core, and maps errors to
+//! the exception classes of `hooksig._errors` by their code. No rule lives here.
+
+mod config;
+mod errors;
+mod input;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+use config::{Built, Origin};
+use input::Body;
+
+/// Bodies of at least this many bytes are verified with the GIL released.
+///
+/// Releasing and re-taking the GIL costs about as much as hashing a few KiB here
+/// (see bench/python.md); from 64 KiB on it is under 2% of the work, and other
+/// threads get the interpreter while the MAC runs.
+const GIL_RELEASE_AT: usize = 64 * 1024;
+
+/// Verifies webhook requests for one scheme under one or more secrets.
+#[pyclass(module = "hooksig", name = "Verifier", frozen)]
+struct Verifier {
+    inner: hooksig::Verifier,
+    origin: Origin,
+}
+
+#[pymethods]
+impl Verifier {
+    #[new]
+    #[pyo3(
+        signature = (scheme, *, secret=None, secrets=None, params=None, **options),
+        text_signature = "(scheme, *, secret=None, secrets=None, params=None, tolerance=...)"
+    )]
+    fn new(
+        py: Python<'_>,
+        scheme: &Bound<'_, PyAny>,
+        secret: Option<&Bound<'_, PyAny>>,
+        secrets: Option<&Bound<'_, PyAny>>,
+        params: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let Built { config, origin } =
+            config::build(py, scheme, secret, secrets, params, options, &["tolerance"])?;
+        let inner = hooksig::Verifier::new(&config).map_err(|e| errors::to_py(py, &e))?;
+        Ok(Verifier { inner, origin })
+    }
+
+    #[pyo3(signature = (body, headers, *, now=None))]
+    fn verify(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Verified> {
+        self.run(py, body, headers, now)?
+            .map_err(|e| errors::to_py(py, &e))
+    }
+
+    #[pyo3(signature = (body, headers, *, now=None))]
+    fn is_valid(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        Ok(self.run(py, body, headers, now)?.is_ok())
+    }
+
+    #[getter]
+    fn preset(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Preset(name) => Some(name),
+            Origin::Custom => None,
+        }
+    }
+
+    #[getter]
+    fn scheme<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        scheme_dict(py, self.inner.scheme())
+    }
+
+    #[getter]
+    fn tolerance(&self) -> Option<u64> {
+        self.inner.tolerance()
+    }
+
+    #[getter]
+    fn secret_count(&self) -> usize {
+        self.inner.secret_count()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Verifier({}, secrets={}, tolerance={})",
+            describe(&self.origin, self.inner.scheme()),
+            self.inner.secret_count(),
+            self.inner
+                .tolerance()
+                .map_or_else(|| "None".to_owned(), |t| t.to_string()),
+        )
+    }
+}
+
+impl Verifier {
+    /// Converts the arguments and verifies; the outer error is a Python one (bad arguments),
+    /// the inner one the core's verdict.
+    fn run(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Result<Verified, hooksig::Error>> {
+        let now = now
+            .filter(|n| !n.is_none())
+            .map(|n| input::seconds(n, "now"))
+            .transpose()?;
+        let headers = input::headers(headers)?;
+        let body = Body::extract(body)?;
+        let inner = &self.inner;
+        Ok(body.with(py, GIL_RELEASE_AT, |bytes| {
+            let verified = match now {
+                Some(now) => inner.verify_at(bytes, &headers, now),
+                None => inner.verify(bytes, &headers),
+            }?;
+            Ok(Verified {
+                timestamp: verified.timestamp,
+                id: verified
+                    .id
+                    .map(|id| String::from_utf8_lossy(id).into_owned()),
+                secret_index: verified.secret_index,
+            })
+        }))
+    }
+}
+
+/// What a successful verification established.
+#[pyclass(module = "hooksig", name = "Verified", frozen, eq)]
+#[derive(PartialEq)]
+struct Verified {
+    /// The timestamp sent, in Unix seconds, when the scheme has one.
+    #[pyo3(get)]
+    timestamp: Option<u64>,
+    /// The message id sent, when the scheme has an id header.
+    #[pyo3(get)]
+    id: Option<String>,
+    /// Which secret matched (0 is the first).
+    #[pyo3(get)]
+    secret_index: usize,
+}
+
+#[pymethods]
+impl Verified {
+    fn __repr__(&self) -> String {
+        format!(
+            "Verified(timestamp={}, id={}, secret_index={})",
+            self.timestamp
+                .map_or_else(|| "None".to_owned(), |t| t.to_string()),
+            self.id
+                .as_deref()
+                .map_or_else(|| "None".to_owned(), |id| format!("{id:?}")),
+            self.secret_index,
+        )
+    }
+}
+
+/// Produces the signature headers of a scheme, as its provider would send them.
+#[pyclass(module = "hooksig", name = "Signer", frozen)]
+struct Signer {
+    inner: hooksig::Signer,
+    origin: Origin,
+}
+
+#[pymethods]
+impl Signer {
+    #[new]
+    #[pyo3(signature = (scheme, *, secret=None, secrets=None, params=None))]
+    fn new(
+        py: Python<'_>,
+        scheme: &Bound<'_, PyAny>,
+        secret: Option<&Bound<'_, PyAny>>,
+        secrets: Option<&Bound<'_, PyAny>>,
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let Built { config, origin } =
+            config::build(py, scheme, secret, secrets, params, None, &[])?;
+        let inner = hooksig::Signer::new(&config).map_err(|e| errors::to_py(py, &e))?;
+        Ok(Signer { inner, origin })
+    }
+
+    #[pyo3(signature = (body, *, timestamp=None, id=None))]
+    fn sign<'py>(
+        &self,
+        py: Python<'py>,
+        body: &Bound<'py, PyAny>,
+        timestamp: Option<&Bound<'py, PyAny>>,
+        id: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let timestamp = timestamp
+            .filter(|t| !t.is_none())
+            .map(|t| input::seconds(t, "timestamp"))
+            .transpose()?;
+        let id = match id.filter(|i| !i.is_none()) {
+            Some(id) => Some(
+                id.cast::<PyString>()
+                    .map_err(|_| errors::type_error("id", "a str", id))?
+                    .to_cow()?
+                    .into_owned(),
+            ),
+            None => None,
+        };
+        let body = Body::extract(body)?;
+        let inner = &self.inner;
+        let headers = body
+            .with(py, GIL_RELEASE_AT, |bytes| {
+                inner.sign(bytes, timestamp, id.as_deref())
+            })
+            .map_err(|e| errors::to_py(py, &e))?;
+        let out = PyDict::new(py);
+        for (name, value) in headers {
+            out.set_item(name, value)?;
+        }
+        Ok(out)
+    }
+
+    #[getter]
+    fn preset(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Preset(name) => Some(name),
+            Origin::Custom => None,
+        }
+    }
+
+    #[getter]
+    fn scheme<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        scheme_dict(py, self.inner.scheme())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Signer({})", describe(&self.origin, self.inner.scheme()))
+    }
+}
+
+/// The scheme as a dict, the form a custom scheme is written in.
+fn scheme_dict<'py>(py: Python<'py>, scheme: &hooksig::Scheme) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?
+        .call_method1("loads", (scheme.to_json(),))
+}
+
+/// A preset by name, or a custom scheme by its headers: never a secret.
+fn describe(origin: &Origin, scheme: &hooksig::Scheme) -> String {
+    match origin {
+        Origin::Preset(name) => format!("{name:?}"),
+        Origin::Custom => format!(
+            "scheme={}",
+            serde_json::to_string(scheme).unwrap_or_else(|_| "{..}".to_owned())
+        ),
+    }
+}
+
+/// The presets, name to summary.
+fn presets(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    for preset in hooksig::PRESETS {
+        out.set_item(preset.name, preset.summary)?;
+    }
+    Ok(out)
+}
+
+#[pymodule]
+fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Verifier>()?;
+    m.add_class::<Verified>()?;
+    m.add_class::<Signer>()?;
+    m.add("PRESETS", presets(m.py())?)?;
+    m.add("GIL_RELEASE_AT", GIL_RELEASE_AT)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

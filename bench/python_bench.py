@@ -1,0 +1,221 @@
+"""hooksig (Python) against the standard library and peer libraries, in one process.
+
+Run: ``make bench-python`` (builds the native module in release mode first), or
+``python bench/python_bench.py [--quick]`` inside the project venv.
+
+Every contestant verifies the same signed request (same body, same headers, a dict with
+lower-case names as an ASGI framework hands them over) and must accept it; each figure is the
+best of several timed runs, in nanoseconds per verification. Ratios are contestant time
+divided by hooksig time (above 1: hooksig is faster).
+
+- ``stdlib (docs)``: the provider docs' snippet: ``hmac.new(key, f"{ts}.{payload}".encode(),
+  sha256).hexdigest()`` and ``hmac.compare_digest`` (the Aghanim example, decode included).
+- ``stdlib (fastest)``: ``hmac.digest`` over the same bytes and ``compare_digest`` against
+  ``bytes.fromhex`` of the header: the quickest correct stdlib form.
+- peers: ``standardwebhooks.Webhook.verify``, ``svix.Webhook.verify``,
+  ``stripe.WebhookSignature.verify_header``, each against hooksig's matching preset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import platform
+import sys
+import time
+import timeit
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+import standardwebhooks
+import stripe
+import svix
+
+import hooksig
+
+SIZES = [0, 1024, 16 * 1024, 1024 * 1024]
+AGHANIM_SECRET = "sk_aghanim_bench_secret_0123456789"
+WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+STRIPE_SECRET = "whsec_stripe_bench_secret"
+MSG_ID = "msg_2Lc8Pz2QmB8k0Xbq9mDnJzQeHfK"
+
+COMMON_HEADERS = {
+    "host": "hooks.example.com",
+    "user-agent": "Bench/1.0",
+    "content-type": "application/json",
+    "accept": "*/*",
+    "accept-encoding": "gzip",
+}
+
+
+def payload(size: int) -> bytes:
+    """A JSON-looking body of exactly ``size`` bytes."""
+    unit = b'{"event_type":"item.add","event_data":{"player_id":"2D2R-OP3C","sku":"gems_100"}}'
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def best_ns(fn: Callable[[], object], budget: float) -> float:
+    """Best time per call in ns: calls are batched to ~budget/7 s, best of 7 batches."""
+    number = 1
+    while True:
+        elapsed = timeit.timeit(fn, number=number)
+        if elapsed >= budget / 20 or number >= 1 << 22:
+            break
+        number *= 4
+    number = max(1, int(number * (budget / 7) / max(elapsed, 1e-9)))
+    return min(timeit.repeat(fn, number=number, repeat=7)) / number * 1e9
+
+
+def lowered(headers: dict[str, str]) -> dict[str, str]:
+    return {**COMMON_HEADERS, "content-length": "0", **{k.lower(): v for k, v in headers.items()}}
+
+
+def contestants(size: int) -> list[tuple[str, str, Callable[[], object]]]:
+    """(group, name, fn): every fn verifies one valid request and returns truthy."""
+    body = payload(size)
+    text = body.decode()
+    now = int(time.time())
+    out: list[tuple[str, str, Callable[[], object]]] = []
+
+    # Aghanim: hex HMAC-SHA256 of "{timestamp}.{body}".
+    aghanim = hooksig.Verifier("aghanim", secret=AGHANIM_SECRET)
+    headers = lowered(hooksig.Signer("aghanim", secret=AGHANIM_SECRET).sign(body, timestamp=now))
+    key = AGHANIM_SECRET.encode()
+
+    def stdlib_docs() -> bool:
+        ts = headers["x-aghanim-signature-timestamp"]
+        received = headers["x-aghanim-signature"]
+        signed = f"{ts}.{body.decode()}"
+        computed = hmac.new(key, signed.encode(), hashlib.sha256).hexdigest()
+        return hmac.compare_digest(computed, received)
+
+    def stdlib_fastest() -> bool:
+        ts = headers["x-aghanim-signature-timestamp"].encode()
+        received = bytes.fromhex(headers["x-aghanim-signature"])
+        return hmac.compare_digest(hmac.digest(key, ts + b"." + body, "sha256"), received)
+
+    out += [
+        ("aghanim", "hooksig", lambda: aghanim.verify(body, headers)),
+        ("aghanim", "stdlib (docs)", stdlib_docs),
+        ("aghanim", "stdlib (fastest)", stdlib_fastest),
+    ]
+
+    # Standard Webhooks and Svix: base64 HMAC-SHA256 of "{id}.{timestamp}.{body}".
+    stamp = datetime.fromtimestamp(now, tz=timezone.utc)
+    for group, peer_cls, prefix in [
+        ("standard-webhooks", standardwebhooks.Webhook, "webhook"),
+        ("svix", svix.Webhook, "svix"),
+    ]:
+        peer = peer_cls(WHSEC)
+        signature = peer.sign(MSG_ID, stamp, text)
+        sent = lowered(
+            {
+                f"{prefix}-id": MSG_ID,
+                f"{prefix}-timestamp": str(now),
+                f"{prefix}-signature": signature,
+            }
+        )
+        ours = hooksig.Verifier(group, secret=WHSEC)
+        if group == "standard-webhooks":
+            # json_parse=False: the peer must not pay for a JSON parse hooksig does not do.
+            peer_fn: Callable[[], object] = lambda peer=peer, sent=sent: (  # noqa: E731
+                peer.verify(body, sent, json_parse=False) is not False
+            )
+        else:
+            peer_fn = lambda peer=peer, sent=sent: peer.verify(body, sent) or True  # noqa: E731
+        out += [
+            (group, "hooksig", lambda ours=ours, sent=sent: ours.verify(body, sent)),
+            (group, f"{group} (PyPI)", peer_fn),
+        ]
+
+    # Stripe: t=..,v1=.. with hex HMAC-SHA256 of "{timestamp}.{body}".
+    ours_stripe = hooksig.Verifier("stripe", secret=STRIPE_SECRET)
+    stripe_header = stripe.WebhookSignature.generate_signature_header(
+        text, STRIPE_SECRET, timestamp=now
+    )
+    stripe_sent = lowered({"stripe-signature": stripe_header})
+    out += [
+        ("stripe", "hooksig", lambda: ours_stripe.verify(body, stripe_sent)),
+        (
+            "stripe",
+            "stripe (PyPI)",
+            lambda: stripe.WebhookSignature.verify_header(
+                body, stripe_sent["stripe-signature"], STRIPE_SECRET, 300
+            ),
+        ),
+    ]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (noisier)")
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args()
+    budget = 0.3 if args.quick else 1.5
+
+    print(f"# hooksig Python benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(f"python {platform.python_version()}, {platform.machine()}, hooksig {hooksig.__version__}")
+    print()
+    print("| size | group | contestant | ns/verify | MB/s | contestant / hooksig |")
+    print("|---:|---|---|---:|---:|---:|")
+    figures: dict[str, dict[str, dict[str, float]]] = {}
+    for size in SIZES:
+        rows = contestants(size)
+        for _group, name, fn in rows:
+            if fn() is False:
+                sys.exit(f"{name} rejected a valid request at {size} B")
+        # Interleave contestants so a noisy neighbour hurts them alike; keep each best.
+        times: dict[tuple[str, str], float] = {}
+        for _round in range(3):
+            for group, name, fn in rows:
+                ns = best_ns(fn, budget / 3)
+                times[(group, name)] = min(ns, times.get((group, name), float("inf")))
+        for group, name, _fn in rows:
+            ns = times[(group, name)]
+            ratio = ns / times[(group, "hooksig")]
+            mbps = size / ns * 1e3 if size else 0.0
+            figures.setdefault(str(size), {}).setdefault(group, {})[name] = ns
+            print(
+                f"| {size} | {group} | {name} | {ns:,.0f} | {mbps:,.0f} | {ratio:.2f}x |"
+            )
+    print()
+    kib = figures[str(1024)]
+    mib = figures[str(1024 * 1024)]
+    bars = [
+        (
+            "1 KiB: stdlib (fastest) / hooksig >= 2",
+            kib["aghanim"]["stdlib (fastest)"] / kib["aghanim"]["hooksig"],
+            2.0,
+        ),
+        *[
+            (
+                f"1 KiB: {peer} / hooksig >= 5",
+                kib[group][peer] / kib[group]["hooksig"],
+                5.0,
+            )
+            for group, peer in [
+                ("standard-webhooks", "standard-webhooks (PyPI)"),
+                ("svix", "svix (PyPI)"),
+                ("stripe", "stripe (PyPI)"),
+            ]
+        ],
+        (
+            "1 MiB: hooksig throughput / stdlib (fastest) >= 0.95",
+            mib["aghanim"]["stdlib (fastest)"] / mib["aghanim"]["hooksig"],
+            0.95,
+        ),
+    ]
+    print("| bar | measured | met |")
+    print("|---|---:|---|")
+    for label, value, need in bars:
+        print(f"| {label} | {value:.2f} | {'yes' if value >= need else 'NO'} |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"figures": figures, "bars": bars}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

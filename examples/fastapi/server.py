@@ -1,0 +1,85 @@
+"""Aghanim's webhook handler from the provider's docs, rebuilt on hooksig.
+
+The docs' version reads the raw body, rebuilds ``{timestamp}.{payload}``, compares hex HMACs,
+then dispatches on ``event_type`` and answers 400 to an unknown one. Here hooksig does the
+verifying (raw bytes, constant time, replay window, header case), and the route only dispatches.
+
+One route per provider: to add one, build its verifier with :func:`webhook` and write a route
+that takes ``event: dict = Depends(<verifier>)``.
+
+Run it (the secrets default to local-testing values; set the env vars in production)::
+
+    AGHANIM_SECRET=... python examples/fastapi/server.py --port 8000
+
+Environment:
+    AGHANIM_SECRET: Aghanim's S2S key (default ``aghanim-local-test-secret``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any, Callable
+
+from fastapi import Depends, FastAPI, HTTPException
+
+import hooksig
+from hooksig.fastapi import WebhookJSON, install
+
+Event = dict[str, Any]
+
+app = FastAPI(title="hooksig webhook receiver")
+install(app)  # a webhook that does not verify answers 403 {"error": code}
+
+
+def webhook(preset: str, env: str, default: str, **options: Any) -> WebhookJSON:
+    """The verifying dependency of one provider, its secret read from ``env``."""
+    return WebhookJSON(hooksig.Verifier(preset, secret=os.environ.get(env, default), **options))
+
+
+# --- Aghanim -------------------------------------------------------------------------------
+
+aghanim = webhook("aghanim", "AGHANIM_SECRET", "aghanim-local-test-secret")
+
+
+def player_verify(data: Event) -> Event:
+    return {"status": "ok", "player_id": data.get("player_id")}
+
+
+def item_add(data: Event) -> Event:
+    # Credit data["items"] to data["player_id"] here (idempotently: see idempotency_key).
+    return {"status": "ok"}
+
+
+def item_remove(data: Event) -> Event:
+    return {"status": "ok"}
+
+
+AGHANIM_EVENTS: dict[str, Callable[[Event], Event]] = {
+    "player.verify": player_verify,
+    "item.add": item_add,
+    "item.remove": item_remove,
+}
+
+
+@app.post("/webhooks/aghanim")
+async def aghanim_webhook(event: Any = Depends(aghanim)) -> Event:
+    """Verified by the dependency; dispatches on ``event_type``, 400 for an unknown one."""
+    handler = AGHANIM_EVENTS.get(event.get("event_type")) if isinstance(event, dict) else None
+    if handler is None:
+        raise HTTPException(status_code=400, detail="Unknown event type")
+    return handler(event.get("event_data") or {})
+
+
+def main() -> None:
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description="hooksig FastAPI example")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args()
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

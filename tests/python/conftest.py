@@ -1,0 +1,78 @@
+"""Shared fixtures: the repository paths and real servers on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A port that was free a moment ago (the server binds it right after)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            out = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"server exited with {process.returncode}:\n{out}")
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server at {url} did not come up in {timeout}s")
+
+
+class Server:
+    """An example script run as its own process, serving on a free port."""
+
+    def __init__(self, script: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, str(script), "--host", "127.0.0.1", "--port", str(self.port)],
+            env={**os.environ, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until_up(self.url + "/", self.process)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+AGHANIM_TEST_SECRET = "aghanim-secret-for-the-test-run"
+
+
+@pytest.fixture(scope="session")
+def fastapi_server() -> Iterator[Server]:
+    server = Server(ROOT / "examples/fastapi/server.py", {"AGHANIM_SECRET": AGHANIM_TEST_SECRET})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def flask_server() -> Iterator[Server]:
+    server = Server(ROOT / "examples/flask/app.py", {"AGHANIM_SECRET": AGHANIM_TEST_SECRET})
+    yield server
+    server.stop()

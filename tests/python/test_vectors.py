@@ -1,0 +1,190 @@
+"""Every conformance vector (tests/vectors/**/*.json) through the Python API.
+
+Each verify case runs with the headers as a dict, as Starlette ``Headers`` and as raw pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Callable, Union
+
+import pytest
+from starlette.datastructures import Headers as StarletteHeaders
+
+import hooksig
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+Text = Union[str, bytes]
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = []
+    for path in sorted(VECTORS.rglob("*.json")):
+        data = json.loads(path.read_text())
+        for case in data["cases"]:
+            case["_file"] = str(path.relative_to(VECTORS))
+            cases.append(case)
+    return cases
+
+
+CASES = load_cases()
+RAW_CASES = [c for c in CASES if c.get("raw_args")]
+VERIFY_CASES = [c for c in CASES if c.get("op", "verify") == "verify" and not c.get("raw_args")]
+SIGN_CASES = [c for c in CASES if c.get("op") == "sign" and not c.get("raw_args")]
+RAN: dict[str, int] = {"verify": 0, "sign": 0, "raw": 0}
+
+
+def text(value: Any) -> Text:
+    """A vector string: text as it is, {"hex": ..} as raw bytes, {"repeat": unit, "length": n}
+    as ``unit`` repeated and cut to exactly n bytes."""
+    if isinstance(value, dict) and "hex" in value:
+        return bytes.fromhex(value["hex"])
+    if isinstance(value, dict) and "repeat" in value:
+        unit = value["repeat"].encode()
+        length = value["length"]
+        return (unit * (length // max(len(unit), 1) + 1))[:length]
+    assert isinstance(value, str), f"unknown vector value form: {value!r}"
+    return value
+
+
+def as_bytes(value: Text) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
+def body_of(case: dict[str, Any]) -> bytes:
+    return as_bytes(text(case.get("body", "")))
+
+
+def secrets_of(case: dict[str, Any]) -> list[Text]:
+    return [text(s) for s in case.get("secrets", [])]
+
+
+def build(cls: Callable[..., Any], case: dict[str, Any], with_tolerance: bool) -> Any:
+    scheme = case.get("preset", case.get("scheme"))
+    kwargs: dict[str, Any] = {"secrets": secrets_of(case)}
+    if "params" in case:
+        kwargs["params"] = case["params"]
+    if with_tolerance and "tolerance" in case:
+        kwargs["tolerance"] = case["tolerance"]  # None included: it turns the window off
+    return cls(scheme, **kwargs)
+
+
+def pairs_of(case: dict[str, Any]) -> list[tuple[Text, Text]]:
+    return [(text(name), text(value)) for name, value in case.get("headers", [])]
+
+
+def as_dict(pairs: list[tuple[Text, Text]]) -> dict[Any, Any]:
+    """A plain dict; a repeated name holds a list of its values (the header repeats)."""
+    out: dict[Any, Any] = {}
+    for name, value in pairs:
+        if name in out:
+            previous = out[name]
+            out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            out[name] = value
+    return out
+
+
+def as_starlette(pairs: list[tuple[Text, Text]]) -> StarletteHeaders:
+    return StarletteHeaders(raw=[(as_bytes(n), as_bytes(v)) for n, v in pairs])
+
+
+FORMS: dict[str, Callable[[list[tuple[Text, Text]]], Any]] = {
+    "dict": as_dict,
+    "starlette": as_starlette,
+    "pairs": lambda pairs: pairs,
+}
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("case", VERIFY_CASES, ids=[c["name"] for c in VERIFY_CASES])
+def test_verify_vector(case: dict[str, Any], form: str) -> None:
+    expect = case["expect"]
+    try:
+        verifier = build(hooksig.Verifier, case, with_tolerance=True)
+    except hooksig.ConfigurationError as error:
+        assert expect.get("error") == error.code, f"{case['_file']}: {error}"
+        RAN["verify"] += 1
+        return
+    assert "error" not in expect or expect["error"] not in {
+        "unknown_preset",
+        "invalid_scheme",
+        "invalid_secret",
+        "missing_param",
+    }, f"expected a configuration error, built {verifier!r}"
+
+    headers = FORMS[form](pairs_of(case))
+    body = body_of(case)
+    now = case.get("now")
+    if "error" in expect:
+        with pytest.raises(hooksig.VerificationError) as raised:
+            verifier.verify(body, headers, now=now)
+        assert raised.value.code == expect["error"], str(raised.value)
+        assert verifier.is_valid(body, headers, now=now) is False
+    else:
+        verified = verifier.verify(body, headers, now=now)
+        assert verified.secret_index == expect["secret_index"]
+        assert verified.timestamp == expect["timestamp"]
+        assert verified.id == expect["id"]
+        assert verifier.is_valid(body, headers, now=now) is True
+    RAN["verify"] += 1
+
+
+@pytest.mark.parametrize("case", SIGN_CASES, ids=[c["name"] for c in SIGN_CASES])
+def test_sign_vector(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    try:
+        signer = build(hooksig.Signer, case, with_tolerance=False)
+    except hooksig.ConfigurationError as error:
+        assert expect.get("error") == error.code
+        RAN["sign"] += 1
+        return
+    options = case.get("sign", {})
+    sign = lambda: signer.sign(  # noqa: E731
+        body_of(case), timestamp=options.get("timestamp"), id=options.get("id")
+    )
+    if "error" in expect:
+        with pytest.raises(hooksig.HooksigError) as raised:
+            sign()
+        assert raised.value.code == expect["error"]
+    else:
+        assert [list(item) for item in sign().items()] == expect["headers"]
+    RAN["sign"] += 1
+
+
+@pytest.mark.parametrize("case", RAW_CASES, ids=[c["name"] for c in RAW_CASES])
+def test_raw_args_vector(case: dict[str, Any]) -> None:
+    """Wrong argument types and values, passed as the JSON values themselves."""
+    assert case["expect"] == {"argument_error": True}, "raw_args cases expect an argument error"
+
+    def call() -> None:
+        kwargs: dict[str, Any] = {"secrets": case.get("secrets", [])}
+        for key in ("params", "tolerance"):
+            if key in case:
+                kwargs[key] = case[key]
+        scheme = case.get("preset", case.get("scheme"))
+        if case.get("op") == "sign":
+            hooksig.Signer(scheme, secrets=kwargs["secrets"]).sign(case.get("body"))
+        else:
+            hooksig.Verifier(scheme, **kwargs).verify(
+                case.get("body"), case.get("headers"), now=case.get("now")
+            )
+
+    with pytest.raises((TypeError, ValueError)) as raised:
+        call()
+    error = raised.value
+    # Our own boundary's message, never a verification verdict.
+    assert not isinstance(error, hooksig.VerificationError), repr(error)
+    assert str(error), "the error has a message"
+    RAN["raw"] += 1
+
+
+def test_zz_every_vector_ran() -> None:
+    """Runs last in this file: at least 200 vectors ran, each verify case in all three forms."""
+    assert len(CASES) >= 200, f"only {len(CASES)} vectors found under {VECTORS}"
+    assert RAN["verify"] == 3 * len(VERIFY_CASES), RAN
+    assert RAN["sign"] == len(SIGN_CASES), RAN
+    assert RAN["raw"] == len(RAW_CASES), RAN
+    assert sum(RAN.values()) >= 200, RAN
