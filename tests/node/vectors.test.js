@@ -48,9 +48,21 @@ function configOf(c) {
   return options
 }
 
+/**
+ * Parses a vector file keeping integers above 2^53 exact: JSON.parse would round
+ * 18446744073709551615 to 2^64. Such numbers (outside strings) become bigints.
+ */
+function parseVectors(text) {
+  const marked = text.replace(/([:\[,]\s*)(\d{16,})(?=\s*[,\]}])/g, '$1{"$bigint":"$2"}')
+  return JSON.parse(marked, (_key, value) =>
+    value && typeof value === 'object' && typeof value.$bigint === 'string' ? BigInt(value.$bigint) : value,
+  )
+}
+
 const cases = []
 for (const file of jsonFiles(VECTORS)) {
-  for (const c of JSON.parse(fs.readFileSync(file, 'utf8')).cases) cases.push({ file: path.relative(VECTORS, file), c })
+  for (const c of parseVectors(fs.readFileSync(file, 'utf8')).cases)
+    cases.push({ file: path.relative(VECTORS, file), c })
 }
 
 /** The header forms a case can be given in; a form that cannot hold the headers is left out. */
@@ -108,7 +120,7 @@ function expectOutcome(run, expect, label) {
   assert.equal(result.id, expect.id, label)
 }
 
-const counts = { cases: 0, verifications: 0, forms: {} }
+const counts = { cases: 0, verifications: 0, argumentErrors: 0, forms: {} }
 
 test('conformance vectors', async (t) => {
   for (const { file, c } of cases) {
@@ -116,6 +128,26 @@ test('conformance vectors', async (t) => {
       counts.cases += 1
       const scheme = c.preset !== undefined ? c.preset : c.scheme
       const expect = c.expect
+      if (c.raw_args) {
+        // Wrong types and ranges, passed as the JSON values themselves: hooksig's own
+        // TypeError/RangeError at the boundary, when building or when verifying.
+        assert.ok(expect.argument_error, 'raw_args cases expect an argument error')
+        assert.throws(
+          () => {
+            const options = { secrets: c.secrets }
+            if ('params' in c) options.params = c.params
+            if ('tolerance' in c) options.tolerance = c.tolerance
+            new Verifier(scheme, options).verify(c.body, c.headers, { now: c.now })
+          },
+          (err) => {
+            assert.ok(err instanceof TypeError || err instanceof RangeError, `${c.name}: got ${err && err.name}`)
+            assert.match(err.message, /^hooksig: ./, c.name)
+            return true
+          },
+        )
+        counts.argumentErrors += 1
+        return
+      }
       const isConfigError = expect.error && CONFIGURATION_CODES.includes(expect.error)
       const Klass = c.op === 'sign' ? Signer : Verifier
       if (isConfigError) {
@@ -165,5 +197,9 @@ test('enough vectors ran, in every header form', () => {
   for (const form of ['pairs', 'rawHeaders', 'object', 'map', 'Headers']) {
     assert.ok((counts.forms[form] || 0) >= 200, `only ${counts.forms[form] || 0} verifications with headers as ${form}`)
   }
-  console.log(`# vectors: ${counts.cases} cases, ${counts.verifications} verifications`, counts.forms)
+  assert.ok(counts.argumentErrors >= 1 || !cases.some(({ c }) => c.raw_args))
+  console.log(
+    `# vectors: ${counts.cases} cases, ${counts.verifications} verifications, ${counts.argumentErrors} argument errors`,
+    counts.forms,
+  )
 })
