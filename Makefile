@@ -11,7 +11,7 @@ BENCH_TARGETS :=
 
 -include mk/*.mk
 
-.PHONY: test test-rust vectors-check lint lint-rust bench bench-rust vectors
+.PHONY: test test-rust test-ct-valgrind vectors-check lint lint-rust bench bench-rust vectors
 
 ## test: every suite: Rust (unit, vectors, proptests, doctests), then each binding's.
 test: vectors-check test-rust $(TEST_TARGETS)
@@ -20,6 +20,14 @@ test: vectors-check test-rust $(TEST_TARGETS)
 test-rust:
 	cargo test --workspace --all-targets
 	cargo test --workspace --doc
+	$(MAKE) test-ct-valgrind
+
+## test-ct-valgrind: memcheck sees no branch or index on the expected MAC or the received
+## signature in decode + compare (crates/hooksig/src/encoding.rs); release build.
+test-ct-valgrind:
+	@command -v valgrind >/dev/null || { echo "valgrind is required (Debian: apt-get install valgrind)"; exit 1; }
+	CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="valgrind -q --error-exitcode=1" \
+	  HOOKSIG_EXPECT_VALGRIND=1 cargo test --release -p hooksig --lib valgrind -- --test-threads=1
 
 ## vectors-check: the generated conformance vectors are up to date.
 vectors-check:

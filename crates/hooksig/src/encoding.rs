@@ -1,6 +1,13 @@
-//! Signature text to bytes and back, in constant time (`base16ct`, `base64ct`).
+//! Signature text to bytes and back.
+//!
+//! Decoding and comparing are branch-free in the values of the received signature
+//! and of the expected MAC: every character is decoded with arithmetic (no table, no
+//! branch), validity is accumulated as a mask, and the result is a `subtle::Choice`.
+//! Only lengths, which are public, decide branches. The valgrind test at the end of
+//! this file checks that with memcheck.
 
-use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding as _};
+use base64ct::{Base64, Base64UrlUnpadded, Encoding as _};
+use subtle::{Choice, ConstantTimeEq};
 
 use crate::scheme::Encoding;
 
@@ -8,30 +15,35 @@ use crate::scheme::Encoding;
 pub(crate) const MAX_MAC_LEN: usize = 64;
 
 impl Encoding {
-    /// Decodes one signature item into `out`, or returns `None` when it is not
-    /// exactly `len` bytes in this encoding.
+    /// Returns whether `text` encodes exactly `expected`, in constant time.
     ///
-    /// The decoders are constant-time in the value of the input; only its length
-    /// and its validity decide the branches, and both are public.
-    pub(crate) fn decode<'o>(
-        self,
-        text: &[u8],
-        len: usize,
-        out: &'o mut [u8; MAX_MAC_LEN],
-    ) -> Option<&'o [u8]> {
-        if text.len() != self.encoded_len(len) && text.len() != self.padded_len(len) {
-            return None;
-        }
-        let out = &mut out[..len];
-        let padded = text.last() == Some(&b'=');
-        let decoded = match (self, padded) {
-            (Encoding::Hex, _) => base16ct::mixed::decode(text, out).ok()?,
-            (Encoding::Base64, true) => Base64::decode(text, out).ok()?,
-            (Encoding::Base64, false) => Base64Unpadded::decode(text, out).ok()?,
-            (Encoding::Base64url, true) => Base64Url::decode(text, out).ok()?,
-            (Encoding::Base64url, false) => Base64UrlUnpadded::decode(text, out).ok()?,
+    /// A text of the wrong length for `expected` (hex; base64 with or without
+    /// padding) does not match; nothing else about it is looked at before the end.
+    pub(crate) fn matches(self, text: &[u8], expected: &[u8]) -> Choice {
+        let len = expected.len();
+        let mut decoded = [0u8; MAX_MAC_LEN];
+        let decoded = &mut decoded[..len];
+        let invalid = match self {
+            Encoding::Hex if text.len() == 2 * len => decode_hex(text, decoded),
+            Encoding::Base64 | Encoding::Base64url => {
+                let url = self == Encoding::Base64url;
+                let unpadded = (4 * len).div_ceil(3);
+                if text.len() == unpadded {
+                    decode_base64(text, decoded, url)
+                } else if text.len() == len.div_ceil(3) * 4 {
+                    let (body, padding) = text.split_at(unpadded);
+                    // Every padding character must be `=`.
+                    let pad = padding
+                        .iter()
+                        .fold(0u16, |acc, &c| acc | u16::from(c ^ b'='));
+                    decode_base64(body, decoded, url) | pad
+                } else {
+                    return Choice::from(0);
+                }
+            }
+            Encoding::Hex => return Choice::from(0),
         };
-        (decoded.len() == len).then_some(decoded)
+        invalid.ct_eq(&0) & decoded.ct_eq(expected)
     }
 
     /// Encodes a MAC the way the provider writes it (lower-case hex; padded base64;
@@ -43,65 +55,219 @@ impl Encoding {
             Encoding::Base64url => Base64UrlUnpadded::encode_string(mac),
         }
     }
+}
 
-    /// The length of `len` bytes encoded without padding.
-    fn encoded_len(self, len: usize) -> usize {
-        match self {
-            Encoding::Hex => 2 * len,
-            Encoding::Base64 | Encoding::Base64url => (4 * len).div_ceil(3),
+/// Returns `value - offset + 1` when `low <= c <= high`, else 0; without a branch.
+#[inline(always)]
+fn in_range(c: i16, low: i16, high: i16, value: i16) -> i16 {
+    // (low - 1 - c) and (c - high - 1) are both negative exactly inside the range.
+    (((low - 1 - c) & (c - high - 1)) >> 8) & (c - low + value + 1)
+}
+
+/// One hex digit (either case) to 0..=15, or -1 for anything else.
+#[inline(always)]
+fn hex_digit(c: u8) -> i16 {
+    let c = i16::from(c);
+    -1 + in_range(c, 0x30, 0x39, 0) + in_range(c, 0x41, 0x46, 10) + in_range(c, 0x61, 0x66, 10)
+}
+
+/// One base64 character to 0..=63, or -1; `url` picks `-_` over `+/` (public).
+#[inline(always)]
+fn base64_digit(c: u8, url: bool) -> i16 {
+    let c = i16::from(c);
+    let (c62, c63) = if url { (0x2d, 0x5f) } else { (0x2b, 0x2f) };
+    -1 + in_range(c, 0x41, 0x5a, 0)
+        + in_range(c, 0x61, 0x7a, 26)
+        + in_range(c, 0x30, 0x39, 52)
+        + in_range(c, c62, c62, 62)
+        + in_range(c, c63, c63, 63)
+}
+
+/// Decodes `2 * out.len()` hex digits; returns non-zero when any was invalid.
+fn decode_hex(text: &[u8], out: &mut [u8]) -> u16 {
+    let mut invalid = 0u16;
+    for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        let (hi, lo) = (hex_digit(pair[0]), hex_digit(pair[1]));
+        // A -1 digit sets the high bits; a valid one never does.
+        invalid |= ((hi | lo) as u16) & 0xff00;
+        *byte = ((hi << 4) | lo) as u8;
+    }
+    invalid
+}
+
+/// Decodes unpadded base64 of exactly `out.len()` bytes; returns non-zero when a
+/// character was invalid or the unused trailing bits were not zero (non-canonical).
+fn decode_base64(text: &[u8], out: &mut [u8], url: bool) -> u16 {
+    let mut invalid = 0u16;
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    let mut written = 0;
+    for &c in text {
+        let digit = base64_digit(c, url);
+        invalid |= (digit as u16) & 0xff00;
+        acc = (acc << 6) | (digit as u32 & 0x3f);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            // The count of characters, hence of bytes, depends only on the length.
+            out[written] = (acc >> bits) as u8;
+            written += 1;
         }
     }
-
-    /// The length of `len` bytes encoded with padding.
-    fn padded_len(self, len: usize) -> usize {
-        match self {
-            Encoding::Hex => 2 * len,
-            Encoding::Base64 | Encoding::Base64url => len.div_ceil(3) * 4,
-        }
-    }
+    invalid | (acc & ((1 << bits) - 1)) as u16
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn matches(encoding: Encoding, text: &str, expected: &[u8]) -> bool {
+        encoding.matches(text.as_bytes(), expected).into()
+    }
+
     #[test]
-    fn round_trips_every_encoding() {
-        let mac: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(37)).collect();
-        for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64url] {
-            let text = encoding.encode(&mac);
-            let mut out = [0u8; MAX_MAC_LEN];
-            assert_eq!(
-                encoding.decode(text.as_bytes(), 32, &mut out),
-                Some(&mac[..])
-            );
+    fn round_trips_every_encoding_and_length() {
+        for len in [1, 2, 3, 20, 32, 64] {
+            let mac: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(37)).collect();
+            for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64url] {
+                let text = encoding.encode(&mac);
+                assert!(matches(encoding, &text, &mac), "{encoding:?} {text}");
+                let mut other = mac.clone();
+                other[len - 1] ^= 1;
+                assert!(!matches(encoding, &text, &other), "{encoding:?} {text}");
+            }
         }
     }
 
     #[test]
     fn hex_accepts_either_case_and_base64_either_padding() {
-        let mut out = [0u8; MAX_MAC_LEN];
-        assert_eq!(
-            Encoding::Hex.decode(b"aBcD", 2, &mut out),
-            Some(&[0xab, 0xcd][..])
-        );
-        assert_eq!(
-            Encoding::Base64.decode(b"aGk=", 2, &mut out),
-            Some(&b"hi"[..])
-        );
-        assert_eq!(
-            Encoding::Base64.decode(b"aGk", 2, &mut out),
-            Some(&b"hi"[..])
+        assert!(matches(Encoding::Hex, "aBcD", &[0xab, 0xcd]));
+        assert!(matches(Encoding::Base64, "aGk=", b"hi"));
+        assert!(matches(Encoding::Base64, "aGk", b"hi"));
+        assert!(matches(Encoding::Base64url, "-_8", &[0xfb, 0xff]));
+        assert!(matches(Encoding::Base64url, "-_8=", &[0xfb, 0xff]));
+    }
+
+    #[test]
+    fn wrong_length_alphabet_padding_or_trailing_bits_do_not_match() {
+        assert!(!matches(Encoding::Hex, "abc", &[0xab, 0xc0]));
+        assert!(!matches(Encoding::Hex, "zzzz", &[0xff, 0xff]));
+        assert!(!matches(Encoding::Base64, "+_8", &[0xfb, 0xff]));
+        assert!(!matches(Encoding::Base64url, "+/8", &[0xfb, 0xff]));
+        assert!(!matches(Encoding::Base64, "aGk==", b"hi"));
+        assert!(!matches(Encoding::Base64, "aGk.", b"hi"));
+        // "aGl" decodes to "hi" plus a set trailing bit: not canonical.
+        assert!(!matches(Encoding::Base64, "aGl", b"hi"));
+    }
+
+    #[test]
+    fn every_character_decodes_as_the_reference_decoders_do() {
+        for c in 0..=255u8 {
+            let reference = (c as char).to_digit(16).filter(|_| c.is_ascii());
+            assert_eq!(hex_digit(c), reference.map_or(-1, |d| d as i16), "{c:#x}");
+            for url in [false, true] {
+                let text = [b'A', b'A', c, b'A'];
+                let ours = base64_digit(c, url);
+                let theirs = if url {
+                    base64ct::Base64Url::decode_vec(std::str::from_utf8(&text).unwrap_or("!"))
+                } else {
+                    base64ct::Base64::decode_vec(std::str::from_utf8(&text).unwrap_or("!"))
+                };
+                assert_eq!(ours >= 0, theirs.is_ok(), "{c:#x} url={url}");
+                if let Ok(bytes) = theirs {
+                    // The third character lands in bits 6..12 of the 24-bit group.
+                    let group = u32::from_be_bytes([0, bytes[0], bytes[1], bytes[2]]);
+                    assert_eq!((group >> 6) & 0x3f, ours as u32, "{c:#x} url={url}");
+                }
+            }
+        }
+    }
+}
+
+/// Memcheck as a constant-time checker: the received signature and the expected MAC
+/// are marked undefined, so any branch or memory index that depends on them is an
+/// error. `make test` runs this under valgrind (`make test-ct-valgrind`); without
+/// valgrind the client requests do nothing and it checks results only.
+#[cfg(all(test, target_arch = "x86_64", target_os = "linux"))]
+#[allow(unsafe_code)]
+mod valgrind {
+    use super::*;
+
+    const MAKE_MEM_UNDEFINED: usize = 0x4d43_0001;
+    const MAKE_MEM_DEFINED: usize = 0x4d43_0002;
+    const COUNT_ERRORS: usize = 0x1201;
+    const RUNNING_ON_VALGRIND: usize = 0x1001;
+
+    /// Issues a valgrind client request; outside valgrind it returns `default`.
+    fn request(default: usize, code: usize, addr: usize, len: usize) -> usize {
+        let args: [usize; 6] = [code, addr, len, 0, 0, 0];
+        let mut result = default;
+        // SAFETY: the documented x86_64 client-request sequence: four rotations of rdi
+        // by 128 bits in all (a no-op) and `xchg rbx, rbx` (a no-op); valgrind reads the
+        // six words at rax and writes its answer to rdx. Natively nothing changes.
+        unsafe {
+            core::arch::asm!(
+                "rol rdi, 3", "rol rdi, 13", "rol rdi, 61", "rol rdi, 51",
+                "xchg rbx, rbx",
+                inout("rdx") result,
+                in("rax") args.as_ptr(),
+                inout("rdi") 0usize => _,
+                options(nostack, preserves_flags),
+            );
+        }
+        result
+    }
+
+    fn mark<T: ?Sized>(value: &T, code: usize) {
+        let _ = request(
+            0,
+            code,
+            core::ptr::from_ref(value).cast::<u8>() as usize,
+            core::mem::size_of_val(value),
         );
     }
 
     #[test]
-    fn wrong_length_or_alphabet_is_none() {
-        let mut out = [0u8; MAX_MAC_LEN];
-        assert_eq!(Encoding::Hex.decode(b"abc", 2, &mut out), None);
-        assert_eq!(Encoding::Hex.decode(b"zzzz", 2, &mut out), None);
-        assert_eq!(Encoding::Base64.decode(b"a-k=", 2, &mut out), None);
-        assert_eq!(Encoding::Base64url.decode(b"a+k", 2, &mut out), None);
-        assert_eq!(Encoding::Base64.decode(b"aGk==", 2, &mut out), None);
+    fn decode_and_compare_do_not_branch_on_secret_or_received_bytes() {
+        let under_valgrind = request(0, RUNNING_ON_VALGRIND, 0, 0) > 0;
+        let mac: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(91) ^ 0x5a).collect();
+        let before = request(0, COUNT_ERRORS, 0, 0);
+        for encoding in [Encoding::Hex, Encoding::Base64, Encoding::Base64url] {
+            let good = encoding.encode(&mac).into_bytes();
+            // The other accepted form: upper-case hex, or base64 with padding.
+            let other = match encoding {
+                Encoding::Hex => good.to_ascii_uppercase(),
+                _ if good.ends_with(b"=") => good[..good.len() - 1].to_vec(),
+                _ => [&good[..], b"="].concat(),
+            };
+            let mut bad = good.clone();
+            bad[0] = if bad[0] == b'a' { b'b' } else { b'a' };
+            let garbage = vec![b'!'; good.len()];
+            for (text, want) in [
+                (&good, true),
+                (&other, true),
+                (&bad, false),
+                (&garbage, false),
+            ] {
+                let (text, expected) = (text.clone(), mac.clone());
+                mark(&text[..], MAKE_MEM_UNDEFINED);
+                mark(&expected[..], MAKE_MEM_UNDEFINED);
+                let result = encoding.matches(&text, &expected);
+                // Declassify the answer only: it is what verify acts on.
+                mark(&result, MAKE_MEM_DEFINED);
+                assert_eq!(bool::from(result), want, "{encoding:?}");
+            }
+        }
+        let after = request(0, COUNT_ERRORS, 0, 0);
+        assert_eq!(
+            after, before,
+            "memcheck saw secret-dependent branches or indexes"
+        );
+        if std::env::var_os("HOOKSIG_EXPECT_VALGRIND").is_some() {
+            assert!(
+                under_valgrind,
+                "HOOKSIG_EXPECT_VALGRIND is set but valgrind is not running"
+            );
+        }
     }
 }
