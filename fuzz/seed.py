@@ -30,6 +30,8 @@ def main() -> None:
     seeds = {"scheme_json": set(), "verify": set(), "roundtrip": set()}
     for path in sorted((ROOT / "tests" / "vectors").rglob("*.json")):
         for case in json.loads(path.read_text()).get("cases", []):
+            if case.get("raw_args"):
+                continue  # wrong argument types: not bytes at all
             if "scheme" in case:
                 seeds["scheme_json"].add(json.dumps(case["scheme"]).encode())
             preset = case.get("preset")
