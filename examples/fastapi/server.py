@@ -5,7 +5,7 @@ then dispatches on ``event_type`` and answers 400 to an unknown one. Here hooksi
 verifying (raw bytes, constant time, replay window, header case), and the route only dispatches.
 
 One route per provider: to add one, build its verifier with :func:`webhook` and write a route
-that takes ``event: dict = Depends(<verifier>)``.
+that takes ``event: Annotated[Any, Depends(<verifier>)]``.
 
 Run it (the secrets default to local-testing values; set the env vars in production)::
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from fastapi import Depends, FastAPI, HTTPException
 
@@ -63,9 +63,10 @@ AGHANIM_EVENTS: dict[str, Callable[[Event], Event]] = {
 
 
 @app.post("/webhooks/aghanim")
-async def aghanim_webhook(event: Any = Depends(aghanim)) -> Event:
+async def aghanim_webhook(event: Annotated[Any, Depends(aghanim)]) -> Event:
     """Verified by the dependency; dispatches on ``event_type``, 400 for an unknown one."""
-    handler = AGHANIM_EVENTS.get(event.get("event_type")) if isinstance(event, dict) else None
+    kind = event.get("event_type") if isinstance(event, dict) else None
+    handler = AGHANIM_EVENTS.get(kind) if isinstance(kind, str) else None
     if handler is None:
         raise HTTPException(status_code=400, detail="Unknown event type")
     return handler(event.get("event_data") or {})

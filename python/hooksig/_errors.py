@@ -43,7 +43,10 @@ class MissingHeaderError(VerificationError):
 
 
 class InvalidHeaderError(VerificationError):
-    """A header is present but cannot be used (repeated, malformed, too long): ``invalid_header``."""
+    """A header is present but cannot be used (repeated, malformed, too long).
+
+    ``code`` is ``invalid_header``.
+    """
 
 
 class TimestampError(VerificationError):

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``hooksig._hooksig`` (checked by ``mypy.stubtest``)."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Protocol, Union, final
+from typing import Any, Final, Protocol, final
 
 from typing_extensions import TypeAlias
 
@@ -15,24 +15,24 @@ PRESETS: Final[dict[str, str]]
 GIL_RELEASE_AT: Final[int]
 """Bodies of at least this many bytes are verified with the GIL released."""
 
-Body: TypeAlias = Union[bytes, bytearray, memoryview, str]
+_Body: TypeAlias = bytes | bytearray | memoryview | str
 """A request body: the raw bytes exactly as received (a ``str`` is taken as UTF-8)."""
 
-_Text: TypeAlias = Union[str, bytes]
-_Value: TypeAlias = Union[str, bytes, Sequence[Union[str, bytes]]]
+_Text: TypeAlias = str | bytes
+_Value: TypeAlias = str | bytes | Sequence[str | bytes]
 
 class _HasItems(Protocol):
     def items(self) -> Iterable[tuple[_Text, _Value]]: ...
 
-Headers: TypeAlias = Union[_HasItems, Iterable[tuple[_Text, _Value]]]
+_Headers: TypeAlias = _HasItems | Iterable[tuple[_Text, _Value]]
 """Request headers: a dict (any key case), Starlette ``Headers``, werkzeug ``Headers`` or
 ``EnvironHeaders``, any object with ``items()``, or an iterable of ``(name, value)`` pairs of
 ``str`` or ``bytes`` (ASGI raw headers). A value may be a list: the header is then repeated."""
 
-Scheme: TypeAlias = Union[str, Mapping[str, Any]]
+_Scheme: TypeAlias = str | Mapping[str, Any]
 """A preset name (see :data:`PRESETS`), a scheme as a dict, or a scheme as JSON text."""
 
-Secret: TypeAlias = Union[str, bytes, bytearray]
+_Secret: TypeAlias = str | bytes | bytearray
 
 @final
 class Verified:
@@ -50,8 +50,8 @@ class Verified:
     def secret_index(self) -> int:
         """Which secret matched (0 is the first): watch it to finish a rotation."""
 
-    def __eq__(self, other: object) -> bool: ...
-    def __ne__(self, other: object) -> bool: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class Verifier:
@@ -76,14 +76,14 @@ class Verifier:
 
     def __new__(
         cls,
-        scheme: Scheme,
+        scheme: _Scheme,
         *,
-        secret: Secret | None = None,
-        secrets: Sequence[Secret] | None = None,
+        secret: _Secret | None = None,
+        secrets: Sequence[_Secret] | None = None,
         params: Mapping[str, str] | None = None,
         tolerance: int | None = ...,
     ) -> Verifier: ...
-    def verify(self, body: Body, headers: Headers, *, now: int | None = None) -> Verified:
+    def verify(self, body: _Body, headers: _Headers, *, now: int | None = None) -> Verified:
         """Verifies a request and returns what it established.
 
         Arguments:
@@ -97,7 +97,7 @@ class Verifier:
             TypeError: ``body`` or ``headers`` of the wrong type.
         """
 
-    def is_valid(self, body: Body, headers: Headers, *, now: int | None = None) -> bool:
+    def is_valid(self, body: _Body, headers: _Headers, *, now: int | None = None) -> bool:
         """Returns whether the request verifies (``verify`` without the exception)."""
 
     @property
@@ -128,14 +128,14 @@ class Signer:
 
     def __new__(
         cls,
-        scheme: Scheme,
+        scheme: _Scheme,
         *,
-        secret: Secret | None = None,
-        secrets: Sequence[Secret] | None = None,
+        secret: _Secret | None = None,
+        secrets: Sequence[_Secret] | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Signer: ...
     def sign(
-        self, body: Body, *, timestamp: int | None = None, id: str | None = None
+        self, body: _Body, *, timestamp: int | None = None, id: str | None = None
     ) -> dict[str, str]:
         """Signs ``body`` and returns the headers to send, in the provider's order.
 

@@ -56,8 +56,7 @@ class WebhookMiddleware:
         for path, verifier in verifiers.items():
             if not isinstance(verifier, Verifier):
                 raise TypeError(
-                    f"verifiers[{path!r}] must be a hooksig.Verifier, "
-                    f"not {type(verifier).__name__}"
+                    f"verifiers[{path!r}] must be a hooksig.Verifier, not {type(verifier).__name__}"
                 )
         self.app = app
         self.verifiers = dict(verifiers)

@@ -21,8 +21,8 @@ the configured status and JSON body. Without :func:`install`, FastAPI's own hand
 with the same status and ``{"detail": <body>}``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: FastAPI reads the dependency's annotations
+# (`request: Request`) at runtime, and cannot resolve them as strings on a callable instance.
 import json
 from typing import Any
 
@@ -100,7 +100,7 @@ class WebhookJSON(WebhookBody):
     A verified body that is not JSON answers 400 ``{"error": "invalid_json"}``.
     """
 
-    async def __call__(self, request: Request) -> Any:  # type: ignore[override]
+    async def __call__(self, request: Request) -> Any:
         body = await super().__call__(request)
         try:
             return json.loads(body)

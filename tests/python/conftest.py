@@ -6,12 +6,17 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,3 +81,36 @@ def flask_server() -> Iterator[Server]:
     server = Server(ROOT / "examples/flask/app.py", {"AGHANIM_SECRET": AGHANIM_TEST_SECRET})
     yield server
     server.stop()
+
+
+@contextmanager
+def serve_asgi(app: Any) -> Iterator[str]:
+    """Serves an ASGI app with uvicorn on 127.0.0.1 in a thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def serve_wsgi(app: Any) -> Iterator[str]:
+    """Serves a WSGI app with werkzeug's server on 127.0.0.1 in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

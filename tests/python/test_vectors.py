@@ -42,11 +42,11 @@ def text(value: Any) -> Text:
     if isinstance(value, dict) and "hex" in value:
         return bytes.fromhex(value["hex"])
     if isinstance(value, dict) and "repeat" in value:
-        unit = value["repeat"].encode()
-        length = value["length"]
+        unit = str(value["repeat"]).encode()
+        length = int(value["length"])
         return (unit * (length // max(len(unit), 1) + 1))[:length]
     assert isinstance(value, str), f"unknown vector value form: {value!r}"
-    return value
+    return str(value)
 
 
 def as_bytes(value: Text) -> bytes:
@@ -142,9 +142,13 @@ def test_sign_vector(case: dict[str, Any]) -> None:
         RAN["sign"] += 1
         return
     options = case.get("sign", {})
-    sign = lambda: signer.sign(  # noqa: E731
-        body_of(case), timestamp=options.get("timestamp"), id=options.get("id")
-    )
+
+    def sign() -> dict[str, str]:
+        result: dict[str, str] = signer.sign(
+            body_of(case), timestamp=options.get("timestamp"), id=options.get("id")
+        )
+        return result
+
     if "error" in expect:
         with pytest.raises(hooksig.HooksigError) as raised:
             sign()
@@ -164,13 +168,13 @@ def test_raw_args_vector(case: dict[str, Any]) -> None:
         for key in ("params", "tolerance"):
             if key in case:
                 kwargs[key] = case[key]
-        scheme = case.get("preset", case.get("scheme"))
+        scheme: Any = case.get("preset", case.get("scheme"))
+        body: Any = case.get("body")
+        headers: Any = case.get("headers")
         if case.get("op") == "sign":
-            hooksig.Signer(scheme, secrets=kwargs["secrets"]).sign(case.get("body"))
+            hooksig.Signer(scheme, secrets=kwargs["secrets"]).sign(body)
         else:
-            hooksig.Verifier(scheme, **kwargs).verify(
-                case.get("body"), case.get("headers"), now=case.get("now")
-            )
+            hooksig.Verifier(scheme, **kwargs).verify(body, headers, now=case.get("now"))
 
     with pytest.raises((TypeError, ValueError)) as raised:
         call()
