@@ -135,6 +135,9 @@ class TestApi < Minitest::Test
     assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: "s", tolerance: "300") }
     assert_raises(ArgumentError) { Hooksig::Verifier.new("github", secret: "s", tolerance: -1) }
     assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: "s", params: [1]) }
+    assert_raises(TypeError) { Hooksig::Verifier.new("github", secret: "s", params: { a: 1 }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => nil }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { "Unrelated" => 42 }) }
     assert_raises(TypeError) { v.verify(nil, {}) }
     assert_raises(TypeError) { v.verify(GITHUB_BODY, "X-Hub-Signature-256: x") }
     assert_raises(TypeError) { v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => 42 }) }

@@ -15,7 +15,22 @@ class TestVectors < Minitest::Test
   RAN = Hash.new(0)
   DEFINED = Hash.new(0)
 
+  # hostile/types.json: the JSON values themselves, of the wrong type, go to the API.
+  def self.run_raw(kase, index)
+    opts = { secrets: kase["secrets"] }
+    opts[:params] = kase["params"] if kase.key?("params")
+    opts[:tolerance] = kase["tolerance"] if kase.key?("tolerance")
+    verifier = Hooksig::Verifier.new(Vectors.scheme(kase, index), **opts)
+    [:ok, verifier.verify(kase["body"], kase["headers"], now: kase["now"])]
+  rescue TypeError, ArgumentError => e
+    [:argument_error, e]
+  rescue Hooksig::Error => e
+    [:error, e]
+  end
+
   def self.run_case(kase, index, form)
+    return run_raw(kase, index) if form == :raw
+
     expect = kase["expect"]
     opts = Vectors.options(kase)
     scheme = Vectors.scheme(kase, index)
@@ -35,6 +50,7 @@ class TestVectors < Minitest::Test
 
   Vectors.cases.each_with_index do |kase, index|
     forms = kase["op"] == "sign" ? [:pairs] : FORMS.keys
+    forms = [:raw] if kase["raw_args"]
     # A Rack env cannot hold every header list (see Vectors.rack_env); those cases run as
     # pairs and as a Hash only, and are counted.
     forms -= [:rack_env] if forms.include?(:rack_env) && Vectors.rack_env(kase).nil?
@@ -44,7 +60,15 @@ class TestVectors < Minitest::Test
         outcome, value = self.class.run_case(kase, index, form)
         RAN[form] += 1
         expect = kase["expect"]
+        if expect["argument_error"]
+          assert_equal :argument_error, outcome, "#{kase['name']}: expected TypeError/ArgumentError, got #{value.inspect}"
+          assert_operator value.message.length, :>=, 20, "a clear message"
+          assert_includes value.backtrace.first, "/ruby/lib/hooksig", "raised at hooksig's boundary"
+          return
+        end
         case outcome
+        when :argument_error
+          flunk "#{kase['name']}: #{value.class}: #{value.message}"
         when :signed
           assert_equal expect["headers"], value, kase["name"]
         when :ok
@@ -78,6 +102,7 @@ class TestVectors < Minitest::Test
 
   Minitest.after_run do
     warn "hooksig vectors: #{Vectors.cases.size} cases; ran #{RAN[:pairs]} with headers as " \
-         "pairs, #{RAN[:hash]} as a Hash, #{RAN[:rack_env]} as a Rack env"
+         "pairs, #{RAN[:hash]} as a Hash, #{RAN[:rack_env]} as a Rack env, #{RAN[:raw]} with raw " \
+         "argument types"
   end
 end

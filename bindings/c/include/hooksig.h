@@ -159,6 +159,24 @@ hooksig_code hooksig_verifier_new(const struct hooksig_config *config,
 // `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
 
+// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
+// 0 for NULL.
+//
+// # Safety
+// `verifier` is NULL or a live verifier.
+size_t hooksig_verifier_header_count(const struct hooksig_verifier *verifier);
+
+// Writes the name of header `index` that `verifier` reads to `*out` (owned by the
+// verifier, valid while it lives; not NUL-terminated). Every header whose name is not
+// one of these (ASCII-case-insensitively) is ignored by verify, so a binding that
+// converts many headers per request may pass only the matching ones.
+//
+// # Safety
+// `verifier` is NULL or live; `out` is NULL or writable.
+hooksig_code hooksig_verifier_header_name(const struct hooksig_verifier *verifier,
+                                          size_t index,
+                                          struct hooksig_bytes *out);
+
 // Verifies a request: `body` must be the raw request bytes exactly as received, and
 // `headers` every request header (names in any case; repeats allowed). `now` is the
 // time of verification in Unix seconds, or NULL for the system clock. On success writes

@@ -22,6 +22,7 @@
 #![allow(non_camel_case_types)]
 
 use std::ffi::{CString, c_char};
+use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
@@ -220,7 +221,7 @@ fn guard(message_out: *mut *mut c_char, body: impl FnOnce() -> Result<(), Fail>)
 ///
 /// # Safety
 /// A non-NULL `ptr` must be valid for reads of `len` bytes for `'a`.
-unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], Fail> {
+unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: impl fmt::Display) -> Result<&'a [u8], Fail> {
     if ptr.is_null() {
         return if len == 0 {
             Ok(&[])
@@ -241,7 +242,11 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> Result<&'a [u8], 
 ///
 /// # Safety
 /// A non-NULL `ptr` must point to `len` initialised, aligned values that live for `'a`.
-unsafe fn array<'a, T>(ptr: *const T, len: usize, what: &str) -> Result<&'a [T], Fail> {
+unsafe fn array<'a, T>(
+    ptr: *const T,
+    len: usize,
+    what: impl fmt::Display,
+) -> Result<&'a [T], Fail> {
     if ptr.is_null() {
         return if len == 0 {
             Ok(&[])
@@ -258,7 +263,7 @@ unsafe fn array<'a, T>(ptr: *const T, len: usize, what: &str) -> Result<&'a [T],
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-fn utf8<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, Fail> {
+fn utf8<'a>(bytes: &'a [u8], what: impl fmt::Display) -> Result<&'a str, Fail> {
     std::str::from_utf8(bytes).map_err(|_| Fail::argument(format!("`{what}` is not UTF-8")))
 }
 
@@ -297,7 +302,7 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
         .enumerate()
     {
         // SAFETY: each entry's pointer and length, per the rules.
-        let secret = unsafe { bytes(secret.ptr, secret.len, &format!("secrets[{i}]")) }?;
+        let secret = unsafe { bytes(secret.ptr, secret.len, format_args!("secrets[{i}]")) }?;
         out = out.secret(secret);
     }
     // SAFETY: the caller's array and length.
@@ -308,13 +313,17 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
         // SAFETY: each entry's pointers and lengths, per the rules.
         let (name, value) = unsafe {
             (
-                bytes(param.name, param.name_len, &format!("params[{i}].name"))?,
-                bytes(param.value, param.value_len, &format!("params[{i}].value"))?,
+                bytes(param.name, param.name_len, format_args!("params[{i}].name"))?,
+                bytes(
+                    param.value,
+                    param.value_len,
+                    format_args!("params[{i}].value"),
+                )?,
             )
         };
         out = out.param(
-            utf8(name, &format!("params[{i}].name"))?,
-            utf8(value, &format!("params[{i}].value"))?,
+            utf8(name, format_args!("params[{i}].name"))?,
+            utf8(value, format_args!("params[{i}].value"))?,
         );
     }
     Ok(match c.tolerance_mode {
@@ -380,6 +389,65 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
     }
 }
 
+/// The names of the headers a verifier reads (signature, then timestamp and id when the
+/// scheme has them): every other header is ignored by [`hooksig_verify`], so a binding
+/// may leave it out. Names match ASCII-case-insensitively.
+fn header_names(verifier: &hooksig_verifier) -> impl Iterator<Item = &str> {
+    let scheme = verifier.inner.scheme();
+    std::iter::once(scheme.signature_header.as_str())
+        .chain(scheme.timestamp_header.as_deref())
+        .chain(scheme.id_header.as_deref())
+}
+
+/// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
+/// 0 for NULL.
+///
+/// # Safety
+/// `verifier` is NULL or a live verifier.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_header_count(verifier: *const hooksig_verifier) -> usize {
+    // SAFETY: NULL or live, per the contract.
+    let verifier = unsafe { verifier.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| {
+        verifier.map_or(0, |v| header_names(v).count())
+    }))
+    .unwrap_or(0)
+}
+
+/// Writes the name of header `index` that `verifier` reads to `*out` (owned by the
+/// verifier, valid while it lives; not NUL-terminated). Every header whose name is not
+/// one of these (ASCII-case-insensitively) is ignored by verify, so a binding that
+/// converts many headers per request may pass only the matching ones.
+///
+/// # Safety
+/// `verifier` is NULL or live; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_header_name(
+    verifier: *const hooksig_verifier,
+    index: usize,
+    out: *mut hooksig_bytes,
+) -> hooksig_code {
+    guard(ptr::null_mut(), || {
+        // SAFETY: NULL or live, per the contract.
+        let verifier =
+            unsafe { verifier.as_ref() }.ok_or_else(|| Fail::argument("`verifier` is NULL"))?;
+        let name = header_names(verifier)
+            .nth(index)
+            .ok_or_else(|| Fail::argument("`index` is out of range"))?;
+        if out.is_null() {
+            return Err(Fail::argument("`out` is NULL"));
+        }
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe {
+            out.write(hooksig_bytes {
+                ptr: name.as_ptr(),
+                len: name.len(),
+            });
+        }
+        Ok(())
+    })
+}
+
 /// Request headers as a C array, checked once so that visiting cannot fail.
 struct HeaderArray<'a>(&'a [hooksig_header]);
 
@@ -390,8 +458,8 @@ impl<'a> HeaderArray<'a> {
         for (i, h) in headers.iter().enumerate() {
             // SAFETY: per the contract; this only checks the NULL and length rules.
             unsafe {
-                bytes(h.name, h.name_len, &format!("headers[{i}].name"))?;
-                bytes(h.value, h.value_len, &format!("headers[{i}].value"))?;
+                bytes(h.name, h.name_len, format_args!("headers[{i}].name"))?;
+                bytes(h.value, h.value_len, format_args!("headers[{i}].value"))?;
             }
         }
         Ok(HeaderArray(headers))

@@ -76,7 +76,10 @@ module Hooksig
       raise TypeError, "params: must be a Hash, got #{params.class}" unless params.is_a?(Hash)
 
       params.map do |name, value|
-        unless value.is_a?(String) || value.is_a?(Symbol) || value.is_a?(Integer)
+        unless name.is_a?(String) || name.is_a?(Symbol)
+          raise TypeError, "param names must be Strings or Symbols, got #{name.class}"
+        end
+        unless value.is_a?(String) || value.is_a?(Symbol)
           raise TypeError, "param #{name.to_s.inspect} must be a String, got #{value.class}"
         end
 

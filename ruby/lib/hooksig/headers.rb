@@ -3,23 +3,49 @@
 module Hooksig
   # Turns the caller's headers into the packed buffer of hooksig_verify_packed.
   #
-  # Private. It only converts: matching names, trimming, duplicates are the core's rules.
-  module Headers
+  # Private. It converts and nothing more: matching names, trimming, rejecting repeats
+  # are the core's rules. To keep a Rack env (dozens of keys) cheap, it leaves out the
+  # headers the verifier cannot read: the core matches names ASCII-case-insensitively,
+  # so a name of another byte length, or an ASCII name that casecmp finds unequal to each
+  # of the verifier's names (Native.hooksig_verifier_header_name), never matches there.
+  # Any other name is passed on for the core to decide.
+  class Headers
     PACK = Hash.new { |cache, n| cache[n] = ("L<a*L<a*" * n).freeze }
     ENV_NAMES = {} # "HTTP_X_HUB_SIGNATURE" => "x-hub-signature", bounded below
     ENV_NAMES_MAX = 4096
-    MAX_BYTES = 0xFFFF_FFFF
     ENV_SPECIAL = { "CONTENT_TYPE" => "content-type", "CONTENT_LENGTH" => "content-length" }.freeze
+    MAX_BYTES = 0xFFFF_FFFF
     private_constant :PACK, :ENV_NAMES, :ENV_NAMES_MAX, :ENV_SPECIAL, :MAX_BYTES
 
-    module_function
+    # names: the header names the verifier reads.
+    def initialize(names)
+      @names = names.map { |n| n.b.freeze }.freeze
+      @lengths = @names.map(&:bytesize).uniq.freeze
+      @env_lengths = @lengths.map { |n| n + 5 }.freeze
+      freeze
+    end
 
     # Returns the packed buffer for a Hash of headers (any name case; a value may be an
     # Array for a repeated header), a Rack env, or an Array of [name, value] pairs.
+    # Names are Strings or Symbols, values Strings: anything else is a TypeError.
     def pack(headers)
       flat = []
       case headers
       when Hash
+        # The common case first: String names and values, most of them not read.
+        if headers.size <= 64 && !headers.key?("REQUEST_METHOD") && !headers.key?("rack.input")
+          headers.each_pair do |name, value|
+            if name.instance_of?(String) && value.instance_of?(String) && value.bytesize <= MAX_BYTES
+              next unless @lengths.include?(name.bytesize)
+
+              flat.push(name.bytesize, name, value.bytesize, value) if readable?(name)
+            else
+              add(flat, name, value)
+            end
+          end
+          return flat.pack(PACK[flat.size / 4])
+        end
+
         if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
           rack_env(headers, flat)
         else
@@ -43,20 +69,35 @@ module Hooksig
       flat.pack(PACK[flat.size / 4])
     end
 
+    private
+
+    # Whether the core could match `name` to one of the verifier's header names.
+    def readable?(name)
+      @lengths.include?(name.bytesize) &&
+        (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
+    end
+
     # HTTP_X_FOO_BAR => x-foo-bar, CONTENT_TYPE => content-type; other keys are not headers.
     def rack_env(env, flat)
       env.each_pair do |key, value|
         next unless key.is_a?(String)
 
-        name = ENV_NAMES[key] || ENV_SPECIAL[key]
-        unless name
-          next unless key.start_with?("HTTP_")
-
-          name = key[5..].downcase.tr("_", "-").freeze
-          ENV_NAMES.clear if ENV_NAMES.size >= ENV_NAMES_MAX
-          ENV_NAMES[key] = name
+        if @env_lengths.include?(key.bytesize) && key.start_with?("HTTP_")
+          add(flat, env_name(key), value)
+        elsif (name = ENV_SPECIAL[key])
+          add(flat, name, value)
         end
-        add(flat, name, value)
+      end
+    end
+
+    def env_name(key)
+      ENV_NAMES[key] || begin
+        # Binary, so downcase is ASCII-only and keeps the byte length.
+        name = key.byteslice(5, key.bytesize).b
+        name.downcase!
+        name.tr!("_", "-")
+        ENV_NAMES.clear if ENV_NAMES.size >= ENV_NAMES_MAX
+        ENV_NAMES[key.frozen? ? key : key.dup.freeze] = name.freeze
       end
     end
 
@@ -66,6 +107,7 @@ module Hooksig
 
       case value
       when String
+        return unless readable?(name)
         if value.bytesize > MAX_BYTES || name.bytesize > MAX_BYTES
           raise ArgumentError, "header #{name[0, 64].inspect} is longer than 4 GiB"
         end
@@ -73,8 +115,6 @@ module Hooksig
         flat.push(name.bytesize, name, value.bytesize, value)
       when Array
         value.each { |item| add(flat, name, item) }
-      when nil
-        nil # an absent header
       else
         raise TypeError, "header #{name.inspect}: values must be Strings, got #{value.class}"
       end

@@ -64,7 +64,10 @@ module Hooksig
 
     # hooksig_verified, read with String#unpack from a reused buffer.
     VERIFIED_SIZE = 8 + (FFI.type_size(:size_t) * 3) + 8
-    VERIFIED_FORMAT = "Q#{FFI.type_size(:size_t) == 8 ? 'QQQ' : 'LLL'}C"
+    VERIFIED_FORMAT = "QJJJC"
+    VERIFIED_SECRET_INDEX = 8
+    VERIFIED_ID = 8 + FFI.type_size(:size_t)
+    VERIFIED_HAS_TIMESTAMP = 8 + (FFI.type_size(:size_t) * 3)
 
     TOLERANCE_DEFAULT = 0
     TOLERANCE_NONE = 1
@@ -72,11 +75,14 @@ module Hooksig
 
     attach_function :hooksig_verifier_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_verifier_free, [:pointer], :void
+    attach_function :hooksig_verifier_header_count, [:pointer], :size_t
+    attach_function :hooksig_verifier_header_name, %i[pointer size_t pointer], :int
+    # The out-parameters are Strings that verify unpacks: cheaper than FFI::Struct reads.
     attach_function :hooksig_verify_packed,
-                    %i[pointer buffer_in size_t buffer_in size_t buffer_in pointer pointer], :int
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int
     # The same function, releasing the GVL: for large bodies, so other threads run meanwhile.
     attach_function :hooksig_verify_packed_nogvl, :hooksig_verify_packed,
-                    %i[pointer buffer_in size_t buffer_in size_t buffer_in pointer pointer], :int,
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int,
                     blocking: true
     attach_function :hooksig_signer_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_signer_free, [:pointer], :void
@@ -100,7 +106,7 @@ module Hooksig
 
       text = nil
       if message
-        ptr = message.read_pointer
+        ptr = message.is_a?(String) ? FFI::Pointer.new(message.unpack1("J")) : message.read_pointer
         unless ptr.null?
           text = ptr.read_string.force_encoding(Encoding::UTF_8)
           Native.hooksig_string_free(ptr)

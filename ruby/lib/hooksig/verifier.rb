@@ -2,13 +2,35 @@
 
 module Hooksig
   # What a successful verification established.
-  #
-  # timestamp:: the timestamp sent, in Unix seconds (nil when the scheme has none)
-  # id:: the message id sent (nil when the scheme has no id header)
-  # secret_index:: which secret matched, 0 for the first: watch it to finish a rotation
-  Verified = Struct.new(:timestamp, :id, :secret_index, keyword_init: true) do
+  class Verified
+    # The timestamp sent, in Unix seconds (nil when the scheme has none).
+    attr_reader :timestamp
+    # The message id sent (nil when the scheme has no id header): UTF-8 when it is
+    # valid UTF-8, else binary.
+    attr_reader :id
+    # Which secret matched, 0 for the first: watch it to finish a rotation.
+    attr_reader :secret_index
+
+    def initialize(timestamp, id, secret_index)
+      @timestamp = timestamp
+      @id = id
+      @secret_index = secret_index
+      freeze
+    end
+
     # Always true: a failed verification raises instead.
     def valid? = true
+
+    # Returns {timestamp:, id:, secret_index:}.
+    def to_h = { timestamp: @timestamp, id: @id, secret_index: @secret_index }
+
+    def ==(other) = other.is_a?(Verified) && to_h == other.to_h
+    alias eql? ==
+
+    def hash = to_h.hash
+
+    def inspect = "#<#{self.class.name} timestamp=#{@timestamp.inspect} id=#{@id.inspect} " \
+                  "secret_index=#{@secret_index}>"
   end
 
   # Verifies webhook requests for one scheme under one or more secrets.
@@ -19,7 +41,7 @@ module Hooksig
   #   v = Hooksig::Verifier.new("noyo", secrets: [new_secret, old_secret], tolerance: 600)
   #   v = Hooksig::Verifier.new({ signature_header: "x-sig", message: "{timestamp}.{body}",
   #                               timestamp_header: "x-ts" }, secret: "...")
-  #   v.verify(body, headers)   # => #<struct Hooksig::Verified timestamp=.., id=.., secret_index=0>
+  #   v.verify(body, headers)   # => #<Hooksig::Verified timestamp=.. id=.. secret_index=0>
   #   v.valid?(body, headers)   # => true / false
   class Verifier
     # Builds a verifier.
@@ -39,7 +61,10 @@ module Hooksig
       ptr, @described = Config.build(:verifier, preset_or_scheme, secret: secret,
                                                                   secrets: secrets, params: params, tolerance: tolerance)
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
-      @secret_count = secrets.nil? ? 1 : secrets.size
+      @headers = Headers.new(header_names)
+      # A result without timestamp and id is its secret index alone: share those.
+      @plain = Array.new(secret_list_size(secret, secrets)) { |i| Verified.new(nil, nil, i) }.freeze
+      @secret_count = secret_list_size(secret, secrets)
       @tolerance = tolerance
       freeze
     end
@@ -55,20 +80,25 @@ module Hooksig
     def verify(body, headers, now: nil)
       raise TypeError, "body must be a String of the raw request bytes, got #{body.class}" unless body.is_a?(String)
 
-      packed = Headers.pack(headers)
-      now = now_arg(now)
-      out = buffers
-      fn = body.bytesize >= Native::NOGVL_BODY_BYTES ? :hooksig_verify_packed_nogvl : :hooksig_verify_packed
-      code = Native.public_send(fn, @native, body, body.bytesize, packed, packed.bytesize,
-                                now, out[0], out[1])
-      Native.check!(code, out[1]) unless code.zero?
-      timestamp, secret_index, id_ptr, id_len, has_timestamp = out[0].get_bytes(0, Native::VERIFIED_SIZE)
-                                                                     .unpack(Native::VERIFIED_FORMAT)
-      Verified.new(
-        timestamp: has_timestamp.zero? ? nil : timestamp,
-        id: id_ptr.zero? ? nil : read_id(id_ptr, id_len),
-        secret_index: secret_index
-      )
+      packed = @headers.pack(headers)
+      now = now_arg(now) unless now.nil?
+      out, message = buffers
+      code = if body.bytesize < Native::NOGVL_BODY_BYTES
+               Native.hooksig_verify_packed(@native, body, body.bytesize, packed, packed.bytesize,
+                                            now, out, message)
+             else
+               Native.hooksig_verify_packed_nogvl(@native, body, body.bytesize, packed, packed.bytesize,
+                                                  now, out, message)
+             end
+      Native.check!(code, message) unless code.zero?
+      if out.getbyte(Native::VERIFIED_HAS_TIMESTAMP).zero? && out.unpack1("J", offset: Native::VERIFIED_ID).zero?
+        return @plain.fetch(out.unpack1("J", offset: Native::VERIFIED_SECRET_INDEX))
+      end
+
+      timestamp, secret_index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
+      # `packed` is still alive here, so the id it points into is too.
+      Verified.new(has_timestamp.zero? ? nil : timestamp,
+                   id_ptr.zero? ? nil : read_id(id_ptr, id_len), secret_index)
     end
 
     # Returns whether the request verifies (see #verify); never raises for a bad request.
@@ -88,17 +118,25 @@ module Hooksig
 
     private
 
-    # The out-parameters, reused per thread (and fiber): verify never re-enters itself.
+    # The out-parameters, binary Strings reused per thread (and fiber): verify never
+    # re-enters itself, and reads them before returning.
     def buffers
       Thread.current[:__hooksig_verify_buffers] ||= [
-        FFI::MemoryPointer.new(:uint8, Native::VERIFIED_SIZE),
-        FFI::MemoryPointer.new(:pointer)
+        ("\0" * Native::VERIFIED_SIZE).b, ("\0" * FFI.type_size(:pointer)).b
       ]
     end
 
-    def now_arg(now)
-      return nil if now.nil?
+    def secret_list_size(secret, secrets) = secrets.nil? ? 1 : secrets.size
 
+    def header_names
+      out = Native::Bytes.new
+      Array.new(Native.hooksig_verifier_header_count(@native)) do |i|
+        Native.check!(Native.hooksig_verifier_header_name(@native, i, out))
+        out[:ptr].read_bytes(out[:len])
+      end
+    end
+
+    def now_arg(now)
       now = now.to_i if now.is_a?(Time)
       unless now.is_a?(Integer) && now.between?(0, 0xFFFF_FFFF_FFFF_FFFF)
         raise TypeError, "now: must be Unix seconds (a non-negative Integer), a Time, or nil"

@@ -1,0 +1,36 @@
+# The Ruby gem (ruby/) over the C ABI (mk/c.mk builds libhooksig_c), its minitest suite
+# (tests/ruby), the Sinatra example and the benchmark.
+
+TEST_TARGETS += test-ruby
+LINT_TARGETS += lint-ruby
+BENCH_TARGETS += bench-ruby
+
+RUBY_DEB_PACKAGES := ruby ruby-dev ruby-ffi ruby-minitest ruby-rack ruby-rack-test ruby-sinatra ruby-webrick
+RUBY_FILES = $(shell find ruby tests/ruby examples/sinatra -name '*.rb') bench/ruby_bench.rb ruby/hooksig.gemspec
+RUBY_RUN_TESTS := -e 'Dir[File.join(ARGV[0], "test_*.rb")].sort.each { |f| require File.expand_path(f) }'
+
+.PHONY: ruby-deps test-ruby lint-ruby bench-ruby
+
+## ruby-deps: Ruby and the gem's libraries from Debian (installed when missing, as root).
+ruby-deps:
+	@if ruby -e 'require "ffi"; require "minitest"; require "rack"; require "rack/test"; require "sinatra/base"; require "webrick"' 2>/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then bash .ci/install-ruby.sh; \
+	else echo "test-ruby needs the Debian packages: $(RUBY_DEB_PACKAGES)" >&2; \
+	     echo "install them: sudo apt-get install -y $(RUBY_DEB_PACKAGES)" >&2; exit 1; fi
+
+## test-ruby: the minitest suite (vectors, API, Rack, Sinatra + a real server, GC) on the debug library.
+test-ruby: ruby-deps c-lib
+	HOOKSIG_LIB=$(abspath target/debug/libhooksig_c.so) ruby -w $(RUBY_RUN_TESTS) tests/ruby
+
+## lint-ruby: syntax with warnings on every file; rubocop when installed (Debian: rubocop).
+lint-ruby: ruby-deps
+	@for f in $(RUBY_FILES); do \
+		out=$$(ruby -wc "$$f" 2>&1 >/dev/null) && [ -z "$$out" ] || { echo "$$f: $$out" >&2; exit 1; }; \
+	done; echo "ruby -wc: $(words $(RUBY_FILES)) files, no warnings"
+	@if command -v rubocop >/dev/null; then rubocop --config ruby/.rubocop.yml $(RUBY_FILES); \
+	else echo "rubocop not installed (apt-get install -y rubocop): skipped"; fi
+
+## bench-ruby: hooksig vs OpenSSL::HMAC at 0 B, 1 KiB, 16 KiB, 1 MiB, on the release library.
+bench-ruby: ruby-deps
+	cargo build --release -p hooksig-c
+	HOOKSIG_LIB=$(abspath target/release/libhooksig_c.so) ruby bench/ruby_bench.rb

@@ -1,0 +1,136 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "rack"
+require "rack/test"
+require "rack/lint"
+require "hooksig/rack"
+
+# Hooksig::Rack::Middleware through rack-test, wrapped in Rack::Lint on both sides.
+class TestRackMiddleware < Minitest::Test
+  include Rack::Test::Methods
+
+  SECRET = "rack-secret"
+
+  # The app echoes what it read and what the middleware stored.
+  ECHO = lambda do |env|
+    body = env["rack.input"].read
+    verified = env["hooksig.verified"]
+    payload = JSON.generate(body: body, secret_index: verified&.secret_index, verified: !verified.nil?)
+    [200, { "content-type" => "application/json" }, [payload]]
+  end
+
+  def setup
+    @options = { path: "/hooks" }
+  end
+
+  def app
+    options = @options
+    Rack::Builder.new do
+      use Rack::Lint
+      use Hooksig::Rack::Middleware, "github", secret: SECRET, **options
+      use Rack::Lint
+      run ECHO
+    end
+  end
+
+  def signed_post(path, body, headers = sign(body))
+    env = headers.to_h { |name, value| ["HTTP_#{name.upcase.tr('-', '_')}", value] }
+    post path, body, env.merge("CONTENT_TYPE" => "application/json")
+  end
+
+  def sign(body)
+    Hooksig::Signer.new("github", secret: SECRET).sign(body)
+  end
+
+  def test_valid_request_reaches_the_app_with_the_body_rewound
+    body = %({"action":"opened","n":#{rand(1000)}})
+    signed_post "/hooks", body
+    assert_equal 200, last_response.status
+    echoed = JSON.parse(last_response.body)
+    assert_equal body, echoed["body"]
+    assert echoed["verified"]
+    assert_equal 0, echoed["secret_index"]
+  end
+
+  def test_rejections_are_403_with_the_code
+    signed_post "/hooks", "tampered", sign("original")
+    assert_equal 403, last_response.status
+    assert_equal "application/json", last_response.content_type
+    assert_equal({ "error" => "signature_mismatch" }, JSON.parse(last_response.body))
+
+    post "/hooks", "{}"
+    assert_equal 403, last_response.status
+    assert_equal({ "error" => "missing_header" }, JSON.parse(last_response.body))
+  end
+
+  def test_scope_by_path_and_method
+    post "/other", "{}"
+    assert_equal 200, last_response.status
+    refute JSON.parse(last_response.body)["verified"]
+    get "/hooks"
+    assert_equal 200, last_response.status
+    post "/hooks/github", "{}" # under the path
+    assert_equal 403, last_response.status
+    post "/hooksmith", "{}" # a prefix of the name is not under the path
+    assert_equal 200, last_response.status
+  end
+
+  def test_regexp_proc_and_array_paths
+    @options = { path: [%r{\A/a/\d+\z}, ->(env) { env["PATH_INFO"] == "/b" }] }
+    post "/a/12", "{}"
+    assert_equal 403, last_response.status
+    post "/b", "{}"
+    assert_equal 403, last_response.status
+    post "/a/x", "{}"
+    assert_equal 200, last_response.status
+  end
+
+  def test_status_is_configurable
+    @options = { path: "/hooks", status: 401 }
+    post "/hooks", "{}"
+    assert_equal 401, last_response.status
+  end
+
+  def test_error_response_is_configurable
+    @options = { path: "/hooks", on_error: ->(error, _env) { [418, { "content-type" => "text/plain" }, [error.code]] } }
+    post "/hooks", "{}"
+    assert_equal 418, last_response.status
+    assert_equal "missing_header", last_response.body
+  end
+
+  def test_a_verifier_and_env_key_can_be_given
+    verifier = Hooksig::Verifier.new("github", secrets: ["old", SECRET])
+    seen = nil
+    inner = lambda do |env|
+      seen = env["my.key"]
+      [204, {}, []]
+    end
+    middleware = Hooksig::Rack::Middleware.new(inner, verifier: verifier, env_key: "my.key")
+    env = Rack::MockRequest.env_for("/anything", method: "POST", input: "{}")
+    sign("{}").each { |name, value| env["HTTP_#{name.upcase.tr('-', '_')}"] = value }
+    assert_equal 204, middleware.call(env)[0]
+    assert_equal 1, seen.secret_index
+  end
+
+  # An input that cannot rewind (Rack 3 allows it) is replaced by one that can.
+  def test_non_rewindable_input_is_replaced
+    input = Class.new do
+      def initialize(body) = (@io = StringIO.new(body))
+      def read(*args) = @io.read(*args)
+    end
+    inner = ->(env) { [200, {}, [env["rack.input"].read]] }
+    middleware = Hooksig::Rack::Middleware.new(inner, "github", secret: SECRET)
+    env = Rack::MockRequest.env_for("/", method: "POST")
+    env["rack.input"] = input.new("payload")
+    sign("payload").each { |name, value| env["HTTP_#{name.upcase.tr('-', '_')}"] = value }
+    status, _headers, body = middleware.call(env)
+    assert_equal 200, status
+    assert_equal ["payload"], body
+  end
+
+  def test_configuration_is_checked_when_built
+    assert_raises(ArgumentError) { Hooksig::Rack::Middleware.new(ECHO) }
+    assert_raises(Hooksig::UnknownPresetError) { Hooksig::Rack::Middleware.new(ECHO, "nope", secret: "s") }
+  end
+end

@@ -1,0 +1,108 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+require "rack/test"
+require "net/http"
+require "webrick"
+require "rack/handler/webrick"
+
+ENV["AGHANIM_WEBHOOK_SECRET"] = "aghanim-test-secret"
+require File.join(ROOT, "examples", "sinatra", "server.rb")
+
+# The Aghanim example (examples/sinatra/server.rb) through rack-test and a real server.
+module AghanimRequests
+  SECRET = ENV.fetch("AGHANIM_WEBHOOK_SECRET")
+  EVENT = JSON.generate(event_type: "player.verify", data: { player_id: "p-42" })
+
+  def sign(body, timestamp: nil)
+    Hooksig::Signer.new("aghanim", secret: SECRET).sign(body, timestamp: timestamp)
+  end
+end
+
+class TestSinatraExample < Minitest::Test
+  include Rack::Test::Methods
+  include AghanimRequests
+
+  def app
+    AghanimApp
+  end
+
+  def deliver(body, headers)
+    env = headers.to_h { |name, value| ["HTTP_#{name.upcase.tr('-', '_')}", value] }
+    post "/webhook", body, env.merge("CONTENT_TYPE" => "application/json")
+  end
+
+  def test_valid_event_is_handled
+    headers = sign(EVENT)
+    deliver(EVENT, headers)
+    assert_equal 200, last_response.status
+    reply = JSON.parse(last_response.body)
+    assert_equal "p-42", reply["player_id"]
+    assert reply["verified"]
+    assert_equal Integer(headers["X-Aghanim-Signature-Timestamp"]), reply["timestamp"]
+  end
+
+  def test_tampered_missing_and_stale_are_403_with_the_code
+    deliver(EVENT.sub("p-42", "p-43"), sign(EVENT))
+    assert_equal [403, { "error" => "signature_mismatch" }], [last_response.status, JSON.parse(last_response.body)]
+    deliver(EVENT, {})
+    assert_equal [403, { "error" => "missing_header" }], [last_response.status, JSON.parse(last_response.body)]
+    deliver(EVENT, sign(EVENT, timestamp: Time.now.to_i - 3600))
+    assert_equal [403, { "error" => "timestamp_too_old" }], [last_response.status, JSON.parse(last_response.body)]
+  end
+
+  def test_unknown_event_type_is_400
+    body = JSON.generate(event_type: "player.explode", data: {})
+    deliver(body, sign(body))
+    assert_equal 400, last_response.status
+    assert_includes JSON.parse(last_response.body)["error"], "player.explode"
+  end
+
+  def test_other_events_dispatch
+    body = JSON.generate(event_type: "item.add", data: { sku: "gem-pack" })
+    deliver(body, sign(body))
+    assert_equal 200, last_response.status
+    assert_equal({ "status" => "added", "item" => "gem-pack" }, JSON.parse(last_response.body).slice("status", "item"))
+  end
+end
+
+# The same app behind WEBrick on 127.0.0.1 and a free port, over real HTTP.
+class TestSinatraRealServer < Minitest::Test
+  include AghanimRequests
+
+  def setup
+    @server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: 0,
+                                      Logger: WEBrick::Log.new(File::NULL), AccessLog: [])
+    @server.mount "/", Rack::Handler::WEBrick, AghanimApp
+    @thread = Thread.new { @server.start }
+    @port = @server.config[:Port]
+  end
+
+  def teardown
+    @server.shutdown
+    @thread.join(5)
+  end
+
+  def deliver(body, headers)
+    Net::HTTP.start("127.0.0.1", @port, open_timeout: 5, read_timeout: 5) do |http|
+      request = Net::HTTP::Post.new("/webhook", headers.merge("Content-Type" => "application/json"))
+      request.body = body
+      http.request(request)
+    end
+  end
+
+  def test_valid_tampered_and_missing_over_http
+    refute_equal 0, @port
+    response = deliver(EVENT, sign(EVENT))
+    assert_equal "200", response.code
+    assert_equal "p-42", JSON.parse(response.body)["player_id"]
+
+    response = deliver("#{EVENT} ", sign(EVENT))
+    assert_equal "403", response.code
+    assert_equal({ "error" => "signature_mismatch" }, JSON.parse(response.body))
+
+    response = deliver(EVENT, {})
+    assert_equal "403", response.code
+    assert_equal({ "error" => "missing_header" }, JSON.parse(response.body))
+  end
+end
