@@ -91,7 +91,7 @@ puts "best of #{ROUNDS} interleaved rounds of ~#{ROUND_SECONDS}s per contender"
 puts
 bars = []
 rows.each do |label, size, times|
-  fastest_openssl = times.reject { |k, _| k == "hooksig" }.values.min
+  fastest_openssl = times.except("hooksig").values.min
   puts "#{label}:"
   times.each do |name, seconds|
     puts format("  %-18s %s  %7.2f us/call", name, fmt_rate(seconds, size), seconds * 1e6)

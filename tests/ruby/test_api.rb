@@ -61,7 +61,8 @@ class TestApi < Minitest::Test
     signer = Hooksig::Signer.new("github", secret: "s")
     headers = signer.sign(body)
     v = Hooksig::Verifier.new("github", secret: "s")
-    [body, body.dup.force_encoding(Encoding::UTF_8), body.dup.force_encoding(Encoding::UTF_16LE), body.freeze].each do |b|
+    [body, body.dup.force_encoding(Encoding::UTF_8), body.dup.force_encoding(Encoding::UTF_16LE),
+     body.freeze].each do |b|
       assert v.valid?(b, headers), b.encoding.to_s
     end
     # A UTF-8 string is hashed as its bytes, never re-encoded.

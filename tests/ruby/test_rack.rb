@@ -35,7 +35,7 @@ class TestRackMiddleware < Minitest::Test
   end
 
   def signed_post(path, body, headers = sign(body))
-    env = headers.to_h { |name, value| ["HTTP_#{name.upcase.tr('-', '_')}", value] }
+    env = headers.transform_keys { |name| "HTTP_#{name.upcase.tr('-', '_')}" }
     post path, body, env.merge("CONTENT_TYPE" => "application/json")
   end
 
@@ -116,7 +116,11 @@ class TestRackMiddleware < Minitest::Test
   # An input that cannot rewind (Rack 3 allows it) is replaced by one that can.
   def test_non_rewindable_input_is_replaced
     input = Class.new do
-      def initialize(body) = (@io = StringIO.new(body))
+      def initialize(body)
+        super()
+        @io = StringIO.new(body)
+      end
+
       def read(*args) = @io.read(*args)
     end
     inner = ->(env) { [200, {}, [env["rack.input"].read]] }

@@ -28,7 +28,7 @@ class TestSinatraExample < Minitest::Test
   end
 
   def deliver(body, headers)
-    env = headers.to_h { |name, value| ["HTTP_#{name.upcase.tr('-', '_')}", value] }
+    env = headers.transform_keys { |name| "HTTP_#{name.upcase.tr('-', '_')}" }
     post "/webhook", body, env.merge("CONTENT_TYPE" => "application/json")
   end
 

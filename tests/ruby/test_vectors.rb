@@ -61,7 +61,8 @@ class TestVectors < Minitest::Test
         RAN[form] += 1
         expect = kase["expect"]
         if expect["argument_error"]
-          assert_equal :argument_error, outcome, "#{kase['name']}: expected TypeError/ArgumentError, got #{value.inspect}"
+          assert_equal :argument_error, outcome,
+                       "#{kase['name']}: expected TypeError/ArgumentError, got #{value.inspect}"
           assert_operator value.message.length, :>=, 20, "a clear message"
           assert_includes value.backtrace.first, "/ruby/lib/hooksig", "raised at hooksig's boundary"
           return

@@ -56,9 +56,7 @@ module Hooksig
     end
 
     def secret_list(secret, secrets)
-      if secret.nil? == secrets.nil?
-        raise ArgumentError, "pass exactly one of secret: and secrets: (current first)"
-      end
+      raise ArgumentError, "pass exactly one of secret: and secrets: (current first)" if secret.nil? == secrets.nil?
 
       list = secrets.nil? ? [secret] : secrets
       raise TypeError, "secrets: must be an Array of Strings, got #{list.class}" unless list.is_a?(Array)

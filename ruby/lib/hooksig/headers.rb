@@ -11,7 +11,8 @@ module Hooksig
   # Any other name is passed on for the core to decide.
   class Headers
     PACK = Hash.new { |cache, n| cache[n] = ("L<a*L<a*" * n).freeze }
-    ENV_NAMES = {} # "HTTP_X_HUB_SIGNATURE" => "x-hub-signature", bounded below
+    # "HTTP_X_HUB_SIGNATURE" => "x-hub-signature": a cache, bounded by ENV_NAMES_MAX.
+    ENV_NAMES = {} # rubocop:disable Style/MutableConstant
     ENV_NAMES_MAX = 4096
     ENV_SPECIAL = { "CONTENT_TYPE" => "content-type", "CONTENT_LENGTH" => "content-length" }.freeze
     MAX_BYTES = 0xFFFF_FFFF
@@ -29,47 +30,50 @@ module Hooksig
     # Array for a repeated header), a Rack env, or an Array of [name, value] pairs.
     # Names are Strings or Symbols, values Strings: anything else is a TypeError.
     def pack(headers)
-      flat = []
       case headers
       when Hash
-        # The common case first: String names and values, most of them not read.
-        if headers.size <= 64 && !headers.key?("REQUEST_METHOD") && !headers.key?("rack.input")
-          headers.each_pair do |name, value|
-            if name.instance_of?(String) && value.instance_of?(String) && value.bytesize <= MAX_BYTES
-              next unless @lengths.include?(name.bytesize)
+        return pack_env(headers) if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
 
-              flat.push(name.bytesize, name, value.bytesize, value) if readable?(name)
-            else
-              add(flat, name, value)
-            end
-          end
-          return flat.pack(PACK[flat.size / 4])
-        end
-
-        if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
-          rack_env(headers, flat)
-        else
-          headers.each_pair { |name, value| add(flat, name, value) }
-        end
+        pack_hash(headers)
       when Array
-        headers.each do |pair|
-          unless pair.is_a?(Array) && pair.size == 2
-            raise TypeError, "headers: an Array must hold [name, value] pairs, got #{pair.class}"
-          end
-
-          add(flat, pair[0], pair[1])
-        end
+        pack_pairs(headers)
       else
         unless headers.respond_to?(:each_pair)
           raise TypeError, "headers must be a Hash, a Rack env or [name, value] pairs, " \
                            "got #{headers.class}"
         end
-        headers.each_pair { |name, value| add(flat, name, value) }
+        pack_hash(headers)
       end
-      flat.pack(PACK[flat.size / 4])
     end
 
     private
+
+    def packed(flat) = flat.pack(PACK[flat.size / 4])
+
+    # The common case first: String names and values, most of them not read.
+    def pack_hash(headers)
+      flat = []
+      headers.each_pair do |name, value|
+        if name.instance_of?(String) && value.instance_of?(String) && value.bytesize <= MAX_BYTES
+          flat.push(name.bytesize, name, value.bytesize, value) if readable?(name)
+        else
+          add(flat, name, value)
+        end
+      end
+      packed(flat)
+    end
+
+    def pack_pairs(pairs)
+      flat = []
+      pairs.each do |pair|
+        unless pair.is_a?(Array) && pair.size == 2
+          raise TypeError, "headers: an Array must hold [name, value] pairs, got #{pair.inspect[0, 40]}"
+        end
+
+        add(flat, pair[0], pair[1])
+      end
+      packed(flat)
+    end
 
     # Whether the core could match `name` to one of the verifier's header names.
     def readable?(name)
@@ -78,7 +82,8 @@ module Hooksig
     end
 
     # HTTP_X_FOO_BAR => x-foo-bar, CONTENT_TYPE => content-type; other keys are not headers.
-    def rack_env(env, flat)
+    def pack_env(env)
+      flat = []
       env.each_pair do |key, value|
         next unless key.is_a?(String)
 
@@ -88,6 +93,7 @@ module Hooksig
           add(flat, name, value)
         end
       end
+      packed(flat)
     end
 
     def env_name(key)

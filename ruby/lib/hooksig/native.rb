@@ -19,7 +19,7 @@ module Hooksig
         ENV.fetch("HOOKSIG_LIB", nil),
         File.join(__dir__, "native", LIB_NAME),
         File.join(root, "target", "release", LIB_NAME),
-        File.join(root, "target", "debug", LIB_NAME),
+        File.join(root, "target", "debug", LIB_NAME)
       ].compact.reject(&:empty?)
     end
 
@@ -36,7 +36,7 @@ module Hooksig
         hooksig: the native library #{LIB_NAME} was not found. Looked in:
           #{candidates.join("\n  ")}
         Build it with `cargo build --release -p hooksig-c` (in the hooksig checkout) and copy
-        target/release/#{LIB_NAME} to #{File.join(__dir__, "native")}/, or set
+        target/release/#{LIB_NAME} to #{File.join(__dir__, 'native')}/, or set
         HOOKSIG_LIB=/path/to/#{LIB_NAME}.
       MSG
     end

@@ -10,8 +10,8 @@ module Hooksig
     # first secret.
     def initialize(preset_or_scheme, secret: nil, secrets: nil, params: nil,
                    tolerance: Config::DEFAULT)
-      ptr, @described = Config.build(:signer, preset_or_scheme, secret: secret,
-                                                                secrets: secrets, params: params, tolerance: tolerance)
+      ptr, @described = Config.build(:signer, preset_or_scheme, secret: secret, secrets: secrets,
+                                                                params: params, tolerance: tolerance)
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_signer_free))
       freeze
     end

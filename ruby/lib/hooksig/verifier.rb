@@ -29,8 +29,10 @@ module Hooksig
 
     def hash = to_h.hash
 
-    def inspect = "#<#{self.class.name} timestamp=#{@timestamp.inspect} id=#{@id.inspect} " \
-                  "secret_index=#{@secret_index}>"
+    def inspect
+      "#<#{self.class.name} timestamp=#{@timestamp.inspect} id=#{@id.inspect} " \
+        "secret_index=#{@secret_index}>"
+    end
   end
 
   # Verifies webhook requests for one scheme under one or more secrets.
@@ -58,13 +60,13 @@ module Hooksig
     # of the wrong kind.
     def initialize(preset_or_scheme, secret: nil, secrets: nil, params: nil,
                    tolerance: Config::DEFAULT)
-      ptr, @described = Config.build(:verifier, preset_or_scheme, secret: secret,
-                                                                  secrets: secrets, params: params, tolerance: tolerance)
+      ptr, @described = Config.build(:verifier, preset_or_scheme, secret: secret, secrets: secrets,
+                                                                  params: params, tolerance: tolerance)
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
       @headers = Headers.new(header_names)
-      # A result without timestamp and id is its secret index alone: share those.
-      @plain = Array.new(secret_list_size(secret, secrets)) { |i| Verified.new(nil, nil, i) }.freeze
       @secret_count = secret_list_size(secret, secrets)
+      # A result without timestamp and id is its secret index alone: share those.
+      @plain = Array.new(@secret_count) { |i| Verified.new(nil, nil, i) }.freeze
       @tolerance = tolerance
       freeze
     end
@@ -126,7 +128,7 @@ module Hooksig
       ]
     end
 
-    def secret_list_size(secret, secrets) = secrets.nil? ? 1 : secrets.size
+    def secret_list_size(_secret, secrets) = secrets.nil? ? 1 : secrets.size
 
     def header_names
       out = Native::Bytes.new
