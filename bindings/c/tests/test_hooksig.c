@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int failures = 0;
 static int checks = 0;
@@ -319,6 +320,38 @@ static void test_sign_and_verify(void) {
   hooksig_signer_free(signer);
 }
 
+/* The names of the headers a verifier reads: what a binding may filter on. */
+static void test_header_names(void) {
+  hooksig_bytes secrets[] = {HOOKSIG_STR("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")};
+  hooksig_config config = {0};
+  config.preset = (const uint8_t *)"svix";
+  config.preset_len = 4;
+  config.secrets = secrets;
+  config.secrets_len = 1;
+  hooksig_verifier *v = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_header_count(v) == 3);
+  const char *want[] = {"svix-signature", "svix-timestamp", "svix-id"};
+  for (size_t i = 0; i < 3; i++) {
+    hooksig_bytes name = {NULL, 0};
+    CHECK_CODE(hooksig_verifier_header_name(v, i, &name), HOOKSIG_OK);
+    CHECK(name.len == strlen(want[i]) && strncasecmp((const char *)name.ptr, want[i], name.len) == 0);
+  }
+  hooksig_bytes name;
+  CHECK_CODE(hooksig_verifier_header_name(v, 3, &name), HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_verifier_header_name(v, 0, NULL), HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_verifier_header_name(NULL, 0, &name), HOOKSIG_INVALID_ARGUMENT);
+  CHECK(hooksig_verifier_header_count(NULL) == 0);
+  hooksig_verifier_free(v);
+
+  /* Stripe's timestamp is a field of its one header. */
+  config.preset = (const uint8_t *)"stripe";
+  config.preset_len = 6;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_header_count(v) == 1);
+  hooksig_verifier_free(v);
+}
+
 static void test_codes(void) {
   static const char *names[] = {
       "ok",           "missing_header", "invalid_header", "timestamp_too_old",
@@ -357,6 +390,7 @@ int main(void) {
   test_null_safety();
   test_configuration_errors();
   test_sign_and_verify();
+  test_header_names();
   test_codes();
   test_many();
   printf("hooksig %s C ABI: %d checks, %d failed\n", hooksig_version(), checks, failures);
