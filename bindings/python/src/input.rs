@@ -1,55 +1,71 @@
 //! Converts Python arguments to what the core takes, without copying where Python allows.
 
+use hooksig::Headers;
 use pyo3::prelude::*;
-use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{
     PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyList, PyMemoryView, PyString, PyTuple,
 };
 
 use crate::errors::{type_error, value_error};
 
-/// Header text held for the length of one call: Python `bytes` borrowed as they are,
-/// `str` as its UTF-8 bytes.
-pub(crate) enum Text {
-    Bytes(PyBackedBytes),
-    Str(Utf8),
+/// A header name or value for the length of one call: the Python object, kept alive, and
+/// its bytes, read in place (a `bytes` object's own buffer, a `str`'s UTF-8 form).
+pub(crate) struct Text<'py> {
+    _owner: Bound<'py, PyAny>,
+    data: *const u8,
+    len: usize,
 }
 
-impl AsRef<[u8]> for Text {
+impl AsRef<[u8]> for Text<'_> {
     fn as_ref(&self) -> &[u8] {
-        match self {
-            Text::Bytes(bytes) => bytes,
-            Text::Str(text) => text.as_bytes(),
-        }
+        // SAFETY: `data` and `len` describe the buffer of `_owner`, a `bytes` object or the
+        // UTF-8 form a `str` keeps; both are immutable and live as long as the object, which
+        // `_owner` keeps alive for as long as `self`.
+        unsafe { std::slice::from_raw_parts(self.data, self.len) }
     }
 }
 
-/// The UTF-8 bytes of a Python `str`, borrowed from the str itself where possible.
-///
-/// The stable ABI of Python 3.9 only offers `PyUnicode_AsUTF8String`, which allocates a
-/// new `bytes` per string: for the dozen header strings of a request that was a third of
-/// the time of a 1 KiB verification. CPython has exported `PyUnicode_AsUTF8AndSize` since
-/// 3.3 (and it is in the stable ABI from 3.10), so on Unix it is called directly: for an
-/// ASCII str it returns the str's own data, with no allocation.
-pub(crate) enum Utf8 {
-    #[cfg(unix)]
-    Borrowed {
-        _owner: Py<PyString>,
-        data: std::ptr::NonNull<u8>,
-        len: usize,
-    },
-    #[allow(dead_code)]
-    Encoded(PyBackedStr),
-}
+impl<'py> Text<'py> {
+    fn bytes(bytes: &Bound<'py, PyBytes>) -> Self {
+        let slice = bytes.as_bytes();
+        Text {
+            data: slice.as_ptr(),
+            len: slice.len(),
+            _owner: bytes.clone().into_any(),
+        }
+    }
 
-// SAFETY: `data` points into the UTF-8 buffer of the str that `_owner` keeps alive; a str
-// is immutable and CPython never frees or moves that buffer before the str itself, so the
-// bytes may be read from any thread (as `PyBackedStr` does for the same buffer).
-#[cfg(unix)]
-unsafe impl Send for Utf8 {}
-// SAFETY: as for `Send`: shared reads of immutable bytes.
-#[cfg(unix)]
-unsafe impl Sync for Utf8 {}
+    /// Reads a str as UTF-8; `None` when it has none (a lone surrogate).
+    ///
+    /// The stable ABI of Python 3.9 only offers `PyUnicode_AsUTF8String`, which allocates a
+    /// new `bytes` per string: for the dozen header strings of a request that was a third
+    /// of the time of a 1 KiB verification. CPython has exported `PyUnicode_AsUTF8AndSize`
+    /// since 3.3 (it is in the stable ABI from 3.10), so on Unix it is called directly: for
+    /// an ASCII str it returns the str's own data, with no allocation.
+    fn str(text: &Bound<'py, PyString>) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            let mut len: pyo3::ffi::Py_ssize_t = 0;
+            // SAFETY: `text` is a live str and we hold the GIL; the function returns a pointer
+            // to `len` bytes owned by the str, or NULL with an exception set.
+            let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut len) };
+            if data.is_null() {
+                // Clear the UnicodeEncodeError: the caller raises a clearer one.
+                drop(PyErr::take(text.py()));
+                return None;
+            }
+            Some(Text {
+                data: data.cast(),
+                len: usize::try_from(len).ok()?,
+                _owner: text.clone().into_any(),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            text.encode_utf8().ok().map(|bytes| Text::bytes(&bytes))
+        }
+    }
+}
 
 #[cfg(unix)]
 unsafe extern "C" {
@@ -59,45 +75,8 @@ unsafe extern "C" {
     ) -> *const std::os::raw::c_char;
 }
 
-impl Utf8 {
-    /// Reads a str; `None` when it has no UTF-8 form (a lone surrogate).
-    pub(crate) fn new(text: &Bound<'_, PyString>) -> Option<Self> {
-        #[cfg(unix)]
-        {
-            let mut len: pyo3::ffi::Py_ssize_t = 0;
-            // SAFETY: `text` is a live str and we hold the GIL; the function either returns
-            // a pointer to `len` bytes owned by the str, or NULL with an exception set.
-            let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut len) };
-            match std::ptr::NonNull::new(data as *mut u8) {
-                Some(data) => Some(Utf8::Borrowed {
-                    _owner: text.clone().unbind(),
-                    data,
-                    len: usize::try_from(len).ok()?,
-                }),
-                None => {
-                    // Clear the UnicodeEncodeError: the caller raises a clearer one.
-                    drop(PyErr::take(text.py()));
-                    None
-                }
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            PyBackedStr::try_from(text.clone()).ok().map(Utf8::Encoded)
-        }
-    }
-
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        match self {
-            #[cfg(unix)]
-            // SAFETY: see the `Send` impl: `len` bytes at `data`, alive while `self` is.
-            Utf8::Borrowed { data, len, .. } => unsafe {
-                std::slice::from_raw_parts(data.as_ptr(), *len)
-            },
-            Utf8::Encoded(text) => text.as_bytes(),
-        }
-    }
-}
+/// The headers of one call, as the core reads them.
+pub(crate) type HeaderList<'py> = Vec<(Text<'py>, Text<'py>)>;
 
 const HEADERS_EXPECTED: &str =
     "a mapping (dict, Starlette or werkzeug Headers) or an iterable of (name, value) pairs";
@@ -112,7 +91,7 @@ const HEADERS_EXPECTED: &str =
 ///
 /// A value may also be a list or tuple of values: the header is then repeated. Names are
 /// handed on as they are: matching them (case-insensitively) is the core's rule.
-pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Text, Text)>> {
+pub(crate) fn headers<'py>(obj: &Bound<'py, PyAny>) -> PyResult<HeaderList<'py>> {
     let mut out = Vec::with_capacity(16);
     if let Ok(dict) = obj.cast_exact::<PyDict>() {
         for (name, value) in dict.iter() {
@@ -127,7 +106,11 @@ pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Text, Text)>> {
         return Err(type_error("headers", HEADERS_EXPECTED, obj));
     }
     let py = obj.py();
-    let pairs = if let Some(raw) = obj
+    // Lists and tuples of pairs (ASGI raw headers) first: probing them for `raw` and `items`
+    // would raise and swallow two AttributeErrors per call.
+    let pairs = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        obj.clone()
+    } else if let Some(raw) = obj
         .getattr_opt(pyo3::intern!(py, "raw"))?
         .filter(|raw| raw.is_instance_of::<PyList>())
     {
@@ -156,11 +139,16 @@ pub(crate) fn headers(obj: &Bound<'_, PyAny>) -> PyResult<Vec<(Text, Text)>> {
     Ok(out)
 }
 
-fn push(
-    out: &mut Vec<(Text, Text)>,
-    name: &Bound<'_, PyAny>,
-    value: &Bound<'_, PyAny>,
+fn push<'py>(
+    out: &mut HeaderList<'py>,
+    name: &Bound<'py, PyAny>,
+    value: &Bound<'py, PyAny>,
 ) -> PyResult<()> {
+    // The common case first: exact type checks are pointer compares.
+    if name.is_exact_instance_of::<PyString>() && value.is_exact_instance_of::<PyString>() {
+        out.push((text(name, "a header name")?, text(value, "a header value")?));
+        return Ok(());
+    }
     if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
         for one in value.try_iter()? {
             let one = one?;
@@ -172,33 +160,32 @@ fn push(
     Ok(())
 }
 
-fn text(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Text> {
+fn text<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
     if let Ok(s) = obj.cast::<PyString>() {
-        return Utf8::new(s).map(Text::Str).ok_or_else(|| {
+        return Text::str(s).ok_or_else(|| {
             value_error(format!(
                 "{what} holds a lone surrogate and has no UTF-8 form; pass it as bytes"
             ))
         });
     }
     if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Text::Bytes(PyBackedBytes::from(b.clone())));
+        return Ok(Text::bytes(b));
     }
     Err(type_error(what, "str or bytes", obj))
 }
 
-/// A request body: `bytes` borrowed, `bytearray` borrowed under the GIL (or copied
-/// before the GIL is released), `memoryview` and `str` turned into bytes once.
+/// A request body: `bytes` and `str` read in place, `bytearray` in place under the GIL,
+/// `memoryview` turned into `bytes` once.
 pub(crate) enum Body<'py> {
-    Bytes(Bound<'py, PyBytes>),
+    Immutable(Text<'py>),
     ByteArray(Bound<'py, PyByteArray>),
-    Str(Utf8),
 }
 
 impl<'py> Body<'py> {
     /// Reads a body argument; anything but bytes, bytearray, memoryview or str is a `TypeError`.
     pub(crate) fn extract(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
         if let Ok(bytes) = obj.cast::<PyBytes>() {
-            return Ok(Body::Bytes(bytes.clone()));
+            return Ok(Body::Immutable(Text::bytes(bytes)));
         }
         if let Ok(array) = obj.cast::<PyByteArray>() {
             return Ok(Body::ByteArray(array.clone()));
@@ -206,10 +193,10 @@ impl<'py> Body<'py> {
         if let Ok(view) = obj.cast::<PyMemoryView>() {
             // The stable ABI of Python 3.9 has no buffer protocol: `bytes(view)` is the one copy.
             let bytes = obj.py().get_type::<PyBytes>().call1((view,))?;
-            return Ok(Body::Bytes(bytes.cast_into::<PyBytes>()?));
+            return Ok(Body::Immutable(Text::bytes(bytes.cast::<PyBytes>()?)));
         }
         if let Ok(text) = obj.cast::<PyString>() {
-            return Utf8::new(text).map(Body::Str).ok_or_else(|| {
+            return Text::str(text).map(Body::Immutable).ok_or_else(|| {
                 value_error(
                     "body is a str with a lone surrogate and has no UTF-8 form; pass the raw \
                      request bytes"
@@ -224,46 +211,50 @@ impl<'py> Body<'py> {
         ))
     }
 
-    /// Runs `f` on the body's bytes.
+    /// Runs `f` on the body's bytes and the headers.
     ///
-    /// At `release_at` bytes or more, the GIL is released while `f` runs, so other
-    /// threads go on during a long MAC; a `bytearray` is then copied first, since
-    /// another thread could resize it.
+    /// At `release_at` bytes or more, the GIL is released while `f` runs, so other threads
+    /// go on during a long MAC: `f` then gets the headers as plain slices, and a `bytearray`
+    /// is copied first, since another thread could resize it.
     pub(crate) fn with<T: Send>(
         &self,
         py: Python<'py>,
+        headers: &HeaderList<'py>,
         release_at: usize,
-        f: impl FnOnce(&[u8]) -> T + Send,
+        f: impl FnOnce(&[u8], &dyn Headers) -> T + Send,
     ) -> T {
         match self {
-            Body::Bytes(bytes) => run(py, bytes.as_bytes(), release_at, f),
-            Body::Str(text) => run(py, text.as_bytes(), release_at, f),
+            Body::Immutable(text) => {
+                let bytes = text.as_ref();
+                if bytes.len() >= release_at {
+                    let slices = plain(headers);
+                    py.detach(|| f(bytes, &slices))
+                } else {
+                    f(bytes, headers)
+                }
+            }
             Body::ByteArray(array) => {
                 if array.len() >= release_at {
                     let copy = array.to_vec();
-                    py.detach(|| f(&copy))
+                    let slices = plain(headers);
+                    py.detach(|| f(&copy, &slices))
                 } else {
                     // SAFETY: the slice lives only during `f`, which runs Rust code alone with
                     // the GIL held: no Python code can run to resize or free the bytearray.
-                    f(unsafe { array.as_bytes() })
+                    f(unsafe { array.as_bytes() }, headers)
                 }
             }
         }
     }
 }
 
-fn run<T: Send>(
-    py: Python<'_>,
-    bytes: &[u8],
-    release_at: usize,
-    f: impl FnOnce(&[u8]) -> T + Send,
-) -> T {
-    if bytes.len() >= release_at {
-        // `bytes` is immutable and kept alive by the caller's reference.
-        py.detach(|| f(bytes))
-    } else {
-        f(bytes)
-    }
+/// The headers as plain slices, to hand to another thread while the GIL is released: they
+/// point into immutable `bytes` and `str` objects that the caller keeps alive.
+fn plain<'a>(headers: &'a HeaderList<'_>) -> Vec<(&'a [u8], &'a [u8])> {
+    headers
+        .iter()
+        .map(|(name, value)| (name.as_ref(), value.as_ref()))
+        .collect()
 }
 
 /// Reads a whole number of seconds (`now`, `timestamp`): an int, not a bool, not negative.

@@ -123,10 +123,10 @@ impl Verifier {
         let headers = input::headers(headers)?;
         let body = Body::extract(body)?;
         let inner = &self.inner;
-        Ok(body.with(py, GIL_RELEASE_AT, |bytes| {
+        Ok(body.with(py, &headers, GIL_RELEASE_AT, |bytes, headers| {
             let verified = match now {
-                Some(now) => inner.verify_at(bytes, &headers, now),
-                None => inner.verify(bytes, &headers),
+                Some(now) => inner.verify_at(bytes, headers, now),
+                None => inner.verify(bytes, headers),
             }?;
             Ok(Verified {
                 timestamp: verified.timestamp,
@@ -217,7 +217,7 @@ impl Signer {
         let body = Body::extract(body)?;
         let inner = &self.inner;
         let headers = body
-            .with(py, GIL_RELEASE_AT, |bytes| {
+            .with(py, &Vec::new(), GIL_RELEASE_AT, |bytes, _| {
                 inner.sign(bytes, timestamp, id.as_deref())
             })
             .map_err(|e| errors::to_py(py, &e))?;
