@@ -29,6 +29,7 @@ struct Verifier {
 
 #[pymethods]
 impl Verifier {
+    /// Builds a verifier from a preset name or a scheme, with one or more secrets.
     #[new]
     #[pyo3(
         signature = (scheme, *, secret=None, secrets=None, params=None, **options),
@@ -48,6 +49,7 @@ impl Verifier {
         Ok(Verifier { inner, origin })
     }
 
+    /// Verifies a request (raw body, headers) and returns what it established.
     #[pyo3(signature = (body, headers, *, now=None))]
     fn verify(
         &self,
@@ -60,6 +62,7 @@ impl Verifier {
             .map_err(|e| errors::to_py(py, &e))
     }
 
+    /// Returns whether a request verifies.
     #[pyo3(signature = (body, headers, *, now=None))]
     fn is_valid(
         &self,
@@ -71,6 +74,7 @@ impl Verifier {
         Ok(self.run(py, body, headers, now)?.is_ok())
     }
 
+    /// The preset name, or None for a custom scheme.
     #[getter]
     fn preset(&self) -> Option<&str> {
         match &self.origin {
@@ -79,16 +83,19 @@ impl Verifier {
         }
     }
 
+    /// The scheme as a dict.
     #[getter]
     fn scheme<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         scheme_dict(py, self.inner.scheme())
     }
 
+    /// The replay window in force, in seconds (None: no window).
     #[getter]
     fn tolerance(&self) -> Option<u64> {
         self.inner.tolerance()
     }
 
+    /// How many secrets are accepted.
     #[getter]
     fn secret_count(&self) -> usize {
         self.inner.secret_count()
@@ -178,6 +185,7 @@ struct Signer {
 
 #[pymethods]
 impl Signer {
+    /// Builds a signer from a preset name or a scheme; it signs with the first secret.
     #[new]
     #[pyo3(signature = (scheme, *, secret=None, secrets=None, params=None))]
     fn new(
@@ -193,6 +201,7 @@ impl Signer {
         Ok(Signer { inner, origin })
     }
 
+    /// Signs a body and returns the headers to send, in the provider's order.
     #[pyo3(signature = (body, *, timestamp=None, id=None))]
     fn sign<'py>(
         &self,
@@ -228,6 +237,7 @@ impl Signer {
         Ok(out)
     }
 
+    /// The preset name, or None for a custom scheme.
     #[getter]
     fn preset(&self) -> Option<&str> {
         match &self.origin {
@@ -236,6 +246,7 @@ impl Signer {
         }
     }
 
+    /// The scheme as a dict.
     #[getter]
     fn scheme<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         scheme_dict(py, self.inner.scheme())
@@ -272,6 +283,7 @@ fn presets(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(out)
 }
 
+/// The native module of hooksig; import `hooksig` instead.
 #[pymodule]
 fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verifier>()?;
