@@ -9,11 +9,12 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 use std::collections::HashMap;
+use std::mem::MaybeUninit;
 use std::ptr;
 
 use hooksig::{Config, Scheme};
-use napi::bindgen_prelude::{Array, BigInt, Either, Uint8Array};
-use napi::{Env, Error, Result, Status, sys};
+use napi::bindgen_prelude::{BigInt, Either, FromNapiRef, Object, Uint8Array};
+use napi::{Env, Error, JsValue, Result, Status, sys};
 use napi_derive::napi;
 
 /// A native error whose JS `code` is the core's stable code and whose message is the core's.
@@ -24,10 +25,6 @@ fn core_error(err: hooksig::Error) -> Error<&'static str> {
 /// An error about the arguments, which the JS layer should have caught first.
 fn argument_error(message: impl Into<String>) -> Error<&'static str> {
     Error::new("ERR_INVALID_ARG_TYPE", message.into())
-}
-
-fn from_status(err: Error) -> Error<&'static str> {
-    argument_error(err.reason.clone())
 }
 
 /// Returns a BigInt as a u64, or an argument error naming `what`.
@@ -92,17 +89,6 @@ pub struct NativeVerifier {
     inner: hooksig::Verifier,
 }
 
-/// What a successful verification established.
-#[napi(object)]
-pub struct NativeVerified {
-    /// The timestamp sent, in Unix seconds, or null when the scheme has none.
-    pub timestamp: Option<f64>,
-    /// The message id sent (UTF-8 text, or the bytes as latin1 when not UTF-8), or null.
-    pub id: Option<String>,
-    /// Which secret matched: 0 is the first.
-    pub secret_index: u32,
-}
-
 #[napi]
 impl NativeVerifier {
     /// Builds a verifier; every configuration error surfaces here.
@@ -125,54 +111,6 @@ impl NativeVerifier {
         )?;
         let inner = hooksig::Verifier::new(&config).map_err(core_error)?;
         Ok(NativeVerifier { inner })
-    }
-
-    /// Verifies `body` with `headers` (a flat `[name, value, ...]` array of strings or
-    /// Uint8Arrays) at `now` (Unix seconds; the system clock when absent).
-    #[napi]
-    pub fn verify(
-        &self,
-        env: Env,
-        body: &[u8],
-        headers: Array,
-        now: Option<Either<f64, BigInt>>,
-    ) -> Result<NativeVerified, &'static str> {
-        let pairs = FlatHeaders::read(&env, &headers).map_err(from_status)?;
-        let pairs = pairs.pairs();
-        let verified = match now {
-            Some(now) => self.inner.verify_at(body, &pairs, seconds(&now, "now")?),
-            None => self.inner.verify(body, &pairs),
-        }
-        .map_err(core_error)?;
-        Ok(NativeVerified {
-            // A timestamp has at most 18 digits; above 2^53 the nearest double is given.
-            timestamp: verified.timestamp.map(|t| t as f64),
-            id: verified.id.map(|id| match verified.id_str() {
-                Some(text) => text.to_owned(),
-                None => id.iter().map(|&b| char::from(b)).collect(),
-            }),
-            secret_index: u32::try_from(verified.secret_index).unwrap_or(u32::MAX),
-        })
-    }
-
-    /// Returns whether the request verifies; never throws for a bad request.
-    #[napi]
-    pub fn is_valid(
-        &self,
-        env: Env,
-        body: &[u8],
-        headers: Array,
-        now: Option<Either<f64, BigInt>>,
-    ) -> Result<bool, &'static str> {
-        let pairs = FlatHeaders::read(&env, &headers).map_err(from_status)?;
-        let pairs = pairs.pairs();
-        Ok(match now {
-            Some(now) => self
-                .inner
-                .verify_at(body, &pairs, seconds(&now, "now")?)
-                .is_ok(),
-            None => self.inner.is_valid(body, &pairs),
-        })
     }
 
     /// The scheme this verifier checks, as JSON.
@@ -277,64 +215,395 @@ pub fn preset_json(name: String) -> Result<String, &'static str> {
         .map_err(core_error)
 }
 
+// The hot path: `verify(verifier, body, now, out, ...headers)` and `isValid(...)`.
+//
+// They are plain N-API functions rather than `#[napi]` methods: the headers come as the
+// call's own arguments (one `napi_get_cb_info` for all of them instead of one
+// `napi_get_element` each), and the result goes into the caller's Float64Array instead
+// of a new object (properties set from native code cost more than the MAC of a small
+// body). These few hundred nanoseconds are most of a small webhook's verification.
+
+/// Registers `verify` and `isValid` on the module's exports.
+#[napi(module_exports)]
+pub fn register(exports: Object, env: Env) -> Result<()> {
+    let functions: [(&[u8], RawCallback); 2] = [
+        (b"verify\0", verify_callback),
+        (b"isValid\0", is_valid_callback),
+    ];
+    for (name, callback) in functions {
+        let mut function = ptr::null_mut();
+        // SAFETY: `name` is NUL-terminated (length -1 means "up to the NUL"), `callback`
+        // has the N-API callback signature, and `function` is a valid out-pointer.
+        let status = unsafe {
+            sys::napi_create_function(
+                env.raw(),
+                name.as_ptr().cast(),
+                -1,
+                Some(callback),
+                ptr::null_mut(),
+                &mut function,
+            )
+        };
+        check(status, "creating a function")?;
+        // SAFETY: the exports object and the new function are live handles of this call.
+        let status = unsafe {
+            sys::napi_set_named_property(env.raw(), exports.raw(), name.as_ptr().cast(), function)
+        };
+        check(status, "exporting a function")?;
+    }
+    Ok(())
+}
+
+type RawCallback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
+
+/// The fixed arguments before the headers: verifier, body, now, out.
+const FIXED_ARGS: usize = 4;
+
+/// Why a call failed: a core error (thrown as an Error with its code) or a bad argument.
+enum Failure {
+    Core(hooksig::Error),
+    Argument(String),
+}
+
+impl From<Error> for Failure {
+    fn from(err: Error) -> Self {
+        Failure::Argument(err.reason.clone())
+    }
+}
+
+impl From<Error<&'static str>> for Failure {
+    fn from(err: Error<&'static str>) -> Self {
+        Failure::Argument(err.reason.clone())
+    }
+}
+
+/// `verify(verifier, body, now, out, ...headers)`: writes `[secretIndex, timestamp or NaN]`
+/// into `out` and returns the id (UTF-8 text, or the bytes as latin1) or undefined.
+unsafe extern "C" fn verify_callback(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    guard(env, |env| {
+        let mut call = Call::read(env, info)?;
+        let out = call
+            .out
+            .take()
+            .ok_or_else(|| Failure::Argument("out must be a Float64Array of 2".into()))?;
+        let verified = call.verify()?;
+        out[0] = verified.secret_index as f64;
+        // A timestamp has at most 18 digits; above 2^53 the nearest double is given.
+        out[1] = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+        let mut result = ptr::null_mut();
+        let status = match verified.id.map(|id| (id, std::str::from_utf8(id).ok())) {
+            None => {
+                // SAFETY: a live env and a valid out-pointer.
+                unsafe { sys::napi_get_undefined(env, &mut result) }
+            }
+            Some((bytes, Some(_))) if bytes.is_ascii() => {
+                // SAFETY: ASCII is latin1 (a one-byte string, the cheapest to make).
+                unsafe {
+                    sys::napi_create_string_latin1(
+                        env,
+                        bytes.as_ptr().cast(),
+                        bytes.len() as isize,
+                        &mut result,
+                    )
+                }
+            }
+            Some((_, Some(text))) => {
+                // SAFETY: `text` is valid UTF-8 of the given length; `result` is an out-pointer.
+                unsafe {
+                    sys::napi_create_string_utf8(
+                        env,
+                        text.as_ptr().cast(),
+                        text.len() as isize,
+                        &mut result,
+                    )
+                }
+            }
+            Some((bytes, None)) => {
+                // SAFETY: latin1 takes any bytes; the length is given; `result` is an out-pointer.
+                unsafe {
+                    sys::napi_create_string_latin1(
+                        env,
+                        bytes.as_ptr().cast(),
+                        bytes.len() as isize,
+                        &mut result,
+                    )
+                }
+            }
+        };
+        check(status, "returning the id")?;
+        Ok(result)
+    })
+}
+
+/// `isValid(verifier, body, now, out, ...headers)`: a boolean; only a bad argument throws.
+unsafe extern "C" fn is_valid_callback(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    guard(env, |env| {
+        let call = Call::read(env, info)?;
+        let valid = match call.verify() {
+            Ok(_) => true,
+            Err(Failure::Core(_)) => false,
+            Err(other) => return Err(other),
+        };
+        let mut result = ptr::null_mut();
+        // SAFETY: a live env and a valid out-pointer.
+        let status = unsafe { sys::napi_get_boolean(env, valid, &mut result) };
+        check(status, "returning")?;
+        Ok(result)
+    })
+}
+
+/// Runs a callback body, turning a failure into a thrown JS error and catching any panic
+/// so that none crosses into Node.
+fn guard(
+    env: sys::napi_env,
+    body: impl FnOnce(sys::napi_env) -> std::result::Result<sys::napi_value, Failure>,
+) -> sys::napi_value {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| body(env)));
+    let (code, message) = match outcome {
+        Ok(Ok(value)) => return value,
+        Ok(Err(Failure::Core(err))) => (err.code(), err.to_string()),
+        Ok(Err(Failure::Argument(message))) => ("ERR_INVALID_ARG_TYPE", message),
+        Err(_) => (
+            "ERR_HOOKSIG_INTERNAL",
+            "hooksig: internal error (a bug): please report it".to_owned(),
+        ),
+    };
+    let code = std::ffi::CString::new(code).unwrap_or_default();
+    let message = std::ffi::CString::new(message.replace('\0', " ")).unwrap_or_default();
+    // SAFETY: both strings are NUL-terminated and live across the call.
+    unsafe { sys::napi_throw_error(env, code.as_ptr(), message.as_ptr()) };
+    ptr::null_mut()
+}
+
+/// One call's arguments, converted.
+struct Call<'a> {
+    verifier: &'a hooksig::Verifier,
+    body: &'a [u8],
+    now: Option<u64>,
+    out: Option<&'a mut [f64]>,
+    headers: FlatHeaders,
+}
+
+impl Call<'_> {
+    fn read(
+        env: sys::napi_env,
+        info: sys::napi_callback_info,
+    ) -> std::result::Result<Self, Failure> {
+        let mut stack = [ptr::null_mut(); 64];
+        let mut argc = stack.len();
+        // SAFETY: `stack` has room for `argc` values; the call writes at most that many and
+        // sets `argc` to the number of arguments actually passed.
+        let status = unsafe {
+            sys::napi_get_cb_info(
+                env,
+                info,
+                &mut argc,
+                stack.as_mut_ptr(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        };
+        check(status, "reading the arguments")?;
+        let heap;
+        let args: &[sys::napi_value] = if argc <= stack.len() {
+            &stack[..argc]
+        } else {
+            heap = {
+                let mut all = vec![ptr::null_mut(); argc];
+                let mut n = argc;
+                // SAFETY: `all` has room for `n` values.
+                let status = unsafe {
+                    sys::napi_get_cb_info(
+                        env,
+                        info,
+                        &mut n,
+                        all.as_mut_ptr(),
+                        ptr::null_mut(),
+                        ptr::null_mut(),
+                    )
+                };
+                check(status, "reading the arguments")?;
+                all
+            };
+            &heap
+        };
+        if args.len() < FIXED_ARGS {
+            return Err(Failure::Argument(
+                "expected (verifier, body, now, out, ...headers)".into(),
+            ));
+        }
+        // SAFETY: napi-rs unwraps its own class instance (it checks the wrapped type); the
+        // reference lives as long as the JS object, which the caller holds during the call.
+        let verifier = unsafe { <NativeVerifier as FromNapiRef>::from_napi_ref(env, args[0]) }?;
+        let body = typed_array(env, args[1], sys::TypedarrayType::uint8_array, "body")?;
+        let now = now_of(env, args[2])?;
+        let out = typed_array(env, args[3], sys::TypedarrayType::float64_array, "out")?;
+        Ok(Call {
+            verifier: &verifier.inner,
+            // SAFETY: the bytes of a live Uint8Array argument, not touched by JS during this call.
+            body: unsafe { slice_of(body.0.cast::<u8>(), body.1) },
+            now,
+            out: if out.1 >= 2 {
+                // SAFETY: the caller's own Float64Array, not touched by JS during this call.
+                Some(unsafe { std::slice::from_raw_parts_mut(out.0.cast::<f64>(), out.1) })
+            } else {
+                None
+            },
+            headers: FlatHeaders::read(env, &args[FIXED_ARGS..])?,
+        })
+    }
+
+    fn verify(&self) -> std::result::Result<hooksig::Verified<'_>, Failure> {
+        match self.now {
+            Some(now) => self.verifier.verify_at(self.body, &self.headers, now),
+            None => self.verifier.verify(self.body, &self.headers),
+        }
+        .map_err(Failure::Core)
+    }
+}
+
+impl Drop for Call<'_> {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.headers).recycle();
+    }
+}
+
+/// Returns the data pointer and element count of a typed array of the given kind.
+fn typed_array(
+    env: sys::napi_env,
+    value: sys::napi_value,
+    wanted: sys::napi_typedarray_type,
+    what: &str,
+) -> std::result::Result<(*mut std::ffi::c_void, usize), Failure> {
+    let (mut kind, mut len, mut data, mut buffer, mut offset) =
+        (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
+    // SAFETY: live handles and valid out-pointers.
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut len,
+            &mut data,
+            &mut buffer,
+            &mut offset,
+        )
+    };
+    // Not a typed array at all is `napi_invalid_arg`, with no exception pending.
+    if status == sys::Status::napi_invalid_arg {
+        return Err(Failure::Argument(format!("{what} must be a typed array")));
+    }
+    check(status, what)?;
+    if kind != wanted {
+        return Err(Failure::Argument(format!(
+            "{what} has the wrong typed array kind"
+        )));
+    }
+    Ok((data, len))
+}
+
+/// A slice over `len` elements at `data`; empty when `len` is 0 (whatever `data` is).
+///
+/// # Safety
+/// `data` must point to `len` initialized bytes that stay alive and unchanged while the
+/// slice is used.
+unsafe fn slice_of<'a>(data: *const u8, len: usize) -> &'a [u8] {
+    if len == 0 || data.is_null() {
+        &[]
+    } else {
+        // SAFETY: as the caller guarantees.
+        unsafe { std::slice::from_raw_parts(data, len) }
+    }
+}
+
+/// `now`: undefined/null (the system clock), a safe non-negative integer, or a bigint.
+fn now_of(env: sys::napi_env, value: sys::napi_value) -> std::result::Result<Option<u64>, Failure> {
+    let mut kind = 0;
+    // SAFETY: live handles and a valid out-pointer.
+    check(unsafe { sys::napi_typeof(env, value, &mut kind) }, "now")?;
+    match kind {
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null => Ok(None),
+        sys::ValueType::napi_number => {
+            let mut n = 0f64;
+            // SAFETY: a number value and a valid out-pointer.
+            let status = unsafe { sys::napi_get_value_double(env, value, &mut n) };
+            check(status, "now")?;
+            Ok(Some(seconds(&Either::A(n), "now")?))
+        }
+        sys::ValueType::napi_bigint => {
+            let (mut n, mut lossless) = (0u64, false);
+            // SAFETY: a bigint value and valid out-pointers.
+            let status =
+                unsafe { sys::napi_get_value_bigint_uint64(env, value, &mut n, &mut lossless) };
+            check(status, "now")?;
+            if lossless {
+                Ok(Some(n))
+            } else {
+                Err(Failure::Argument(
+                    "now must be a non-negative integer below 2^64".into(),
+                ))
+            }
+        }
+        _ => Err(Failure::Argument("now must be a number or a bigint".into())),
+    }
+}
+
 /// Header names and values copied into one buffer, with their ranges.
 ///
 /// One allocation for all the bytes (plus one for the ranges) instead of one per string.
+#[derive(Default)]
 struct FlatHeaders {
     bytes: Vec<u8>,
     ranges: Vec<(usize, usize, usize)>,
 }
 
+thread_local! {
+    /// The last call's buffers, kept to spare two allocations per verification.
+    static SCRATCH: std::cell::Cell<Option<FlatHeaders>> = const { std::cell::Cell::new(None) };
+}
+
 impl FlatHeaders {
-    /// Reads a flat `[name, value, ...]` array of strings and Uint8Arrays.
-    ///
-    /// A string is a byte string when every character is at most U+00FF (how Node's
-    /// http and fetch hand header bytes to JS: one character per byte); otherwise it
-    /// cannot have come off the wire and is taken as UTF-8 text.
-    fn read(env: &Env, array: &Array) -> Result<Self> {
-        let len = array.len();
-        let mut flat = FlatHeaders {
-            bytes: Vec::with_capacity(256),
-            ranges: Vec::with_capacity(len as usize / 2),
-        };
-        let raw_env = env.raw();
-        let mut start_of_pair = 0;
-        for index in 0..len {
-            let start = flat.bytes.len();
-            let mut value = ptr::null_mut();
-            // SAFETY: `raw_env` and the array are the live handles of this call; `value`
-            // is a valid out-pointer.
-            let status =
-                unsafe { sys::napi_get_element(raw_env, array_raw(array), index, &mut value) };
-            check(status, "reading a header")?;
-            read_bytes(raw_env, value, &mut flat.bytes)?;
-            if index % 2 == 0 {
-                start_of_pair = start;
-            } else {
-                flat.ranges.push((start_of_pair, start, flat.bytes.len()));
-            }
-        }
-        if len % 2 == 1 {
+    /// Reads `[name, value, ...]` strings and Uint8Arrays (the call's trailing arguments).
+    fn read(env: sys::napi_env, values: &[sys::napi_value]) -> Result<Self> {
+        if values.len() % 2 == 1 {
             return Err(Error::new(
                 Status::InvalidArg,
-                "headers: the flat array must hold name, value pairs".to_owned(),
+                "headers: the flat list must hold name, value pairs".to_owned(),
             ));
+        }
+        let mut flat = SCRATCH.with(std::cell::Cell::take).unwrap_or_default();
+        flat.bytes.clear();
+        flat.ranges.clear();
+        for pair in values.chunks_exact(2) {
+            let name = flat.bytes.len();
+            read_bytes(env, pair[0], &mut flat.bytes)?;
+            let value = flat.bytes.len();
+            read_bytes(env, pair[1], &mut flat.bytes)?;
+            flat.ranges.push((name, value, flat.bytes.len()));
         }
         Ok(flat)
     }
 
-    /// The pairs as slices, the form the core's `Headers` takes.
-    fn pairs(&self) -> Vec<(&[u8], &[u8])> {
-        self.ranges
-            .iter()
-            .map(|&(n, v, end)| (&self.bytes[n..v], &self.bytes[v..end]))
-            .collect()
+    /// Hands the buffers back for the next call (unless a huge header made them big).
+    fn recycle(self) {
+        if self.bytes.capacity() <= 64 * 1024 && self.ranges.capacity() <= 1024 {
+            SCRATCH.with(|scratch| scratch.set(Some(self)));
+        }
     }
 }
 
-fn array_raw(array: &Array) -> sys::napi_value {
-    use napi::JsValue;
-    array.raw()
+impl hooksig::Headers for FlatHeaders {
+    fn visit<'a>(&'a self, visit: &mut dyn FnMut(&'a [u8], &'a [u8])) {
+        for &(name, value, end) in &self.ranges {
+            visit(&self.bytes[name..value], &self.bytes[value..end]);
+        }
+    }
 }
 
 fn check(status: sys::napi_status, what: &str) -> Result<()> {
@@ -349,36 +618,51 @@ fn check(status: sys::napi_status, what: &str) -> Result<()> {
 }
 
 /// Appends the bytes of a header name or value (a string or a Uint8Array) to `out`.
+///
+/// A string is read as UTF-16 in one call (into a stack buffer when it fits): a byte
+/// string (every unit at most 0xFF, how Node's http and fetch hand header bytes to JS)
+/// becomes those bytes; any other string cannot have come off the wire and is taken as
+/// text, encoded as UTF-8 (a lone surrogate becomes U+FFFD).
 fn read_bytes(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> Result<()> {
-    let mut kind = 0;
-    // SAFETY: live handles of this call and a valid out-pointer.
-    let status = unsafe { sys::napi_typeof(env, value, &mut kind) };
-    check(status, "typeof")?;
-    if kind == sys::ValueType::napi_string {
-        let start = out.len();
-        let mut len = 0usize;
-        // SAFETY: a null buffer asks only for the UTF-8 length, written to `len`.
+    const STACK: usize = 512;
+    let mut stack = MaybeUninit::<[u16; STACK]>::uninit();
+    let mut len = 0usize;
+    // SAFETY: live handles of this call; the buffer has room for STACK units (the call
+    // writes at most STACK - 1 units and a terminating NUL) and `len` is a valid out-pointer.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, value, stack.as_mut_ptr().cast(), STACK, &mut len)
+    };
+    if status == sys::Status::napi_ok {
+        if len < STACK - 1 {
+            // SAFETY: the call above initialized the first `len` units.
+            let units = unsafe { std::slice::from_raw_parts(stack.as_ptr().cast::<u16>(), len) };
+            push_units(units, out);
+            return Ok(());
+        }
+        // Perhaps cut short: ask for the length and read it whole.
+        let mut full = 0usize;
+        // SAFETY: a null buffer asks only for the length in UTF-16 units.
         let status =
-            unsafe { sys::napi_get_value_string_utf8(env, value, ptr::null_mut(), 0, &mut len) };
+            unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut full) };
         check(status, "reading a header string")?;
-        out.reserve(len + 1);
+        let mut units = vec![0u16; full + 1];
         let mut written = 0usize;
-        // SAFETY: `out` has room for `len + 1` more bytes (the API writes a NUL after the
-        // text); `written` receives how many text bytes were written, at most `len`.
+        // SAFETY: `units` has room for `full + 1` units, the text and its NUL.
         let status = unsafe {
-            sys::napi_get_value_string_utf8(
+            sys::napi_get_value_string_utf16(
                 env,
                 value,
-                out.as_mut_ptr().add(start).cast(),
-                len + 1,
+                units.as_mut_ptr(),
+                units.len(),
                 &mut written,
             )
         };
         check(status, "reading a header string")?;
-        // SAFETY: the bytes up to `start + written` were just initialized by the call above.
-        unsafe { out.set_len(start + written.min(len)) };
-        latin1_when_possible(out, start);
+        push_units(&units[..written.min(full)], out);
         return Ok(());
+    }
+    if status != sys::Status::napi_string_expected {
+        check(status, "reading a header string")?;
     }
     let mut is_typed_array = false;
     // SAFETY: live handles of this call and a valid out-pointer.
@@ -403,13 +687,14 @@ fn read_bytes(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> 
             )
         };
         check(status, "reading a header value")?;
-        if kind == sys::TypedarrayType::uint8_array && len > 0 && !data.is_null() {
-            // SAFETY: a Uint8Array of `len` bytes starts at `data` and stays alive (and, on
-            // this thread, unchanged) for the duration of this call.
-            out.extend_from_slice(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) });
-            return Ok(());
-        }
         if kind == sys::TypedarrayType::uint8_array {
+            if len > 0 && !data.is_null() {
+                // SAFETY: a Uint8Array of `len` bytes starts at `data` and stays alive (and,
+                // on this thread, unchanged) for the duration of this call.
+                out.extend_from_slice(unsafe {
+                    std::slice::from_raw_parts(data.cast::<u8>(), len)
+                });
+            }
             return Ok(());
         }
     }
@@ -419,19 +704,19 @@ fn read_bytes(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> 
     ))
 }
 
-/// Turns the UTF-8 text in `out[start..]` into latin1 bytes when every character fits
-/// in one byte (a byte string); leaves it as UTF-8 otherwise. ASCII needs nothing.
-fn latin1_when_possible(out: &mut Vec<u8>, start: usize) {
-    let text = &out[start..];
-    if text.is_ascii() {
-        return;
-    }
-    let Ok(text) = std::str::from_utf8(text) else {
-        return;
-    };
-    if text.chars().all(|c| u32::from(c) <= 0xFF) {
-        let latin1: Vec<u8> = text.chars().map(|c| u32::from(c) as u8).collect();
-        out.truncate(start);
-        out.extend_from_slice(&latin1);
+/// Appends UTF-16 text: as bytes when it is a byte string, else as UTF-8.
+fn push_units(units: &[u16], out: &mut Vec<u8>) {
+    // Written to vectorize: OR every unit together, then narrow in place.
+    if units.iter().fold(0u16, |acc, &u| acc | u) <= 0xFF {
+        let start = out.len();
+        out.resize(start + units.len(), 0);
+        for (byte, &unit) in out[start..].iter_mut().zip(units) {
+            *byte = unit as u8;
+        }
+    } else {
+        let text: String = char::decode_utf16(units.iter().copied())
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        out.extend_from_slice(text.as_bytes());
     }
 }
