@@ -211,11 +211,91 @@ def threads_table(budget: float) -> None:
         print(f"| {size} | {rates[0]:,.0f} | {rates[1]:,.0f} | {rates[1] / rates[0]:.2f}x |")
 
 
+GIL_SIZES = [0, 1024, 4096, 16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024]
+
+
+def gil_worker() -> None:
+    """One side of ``--gil``: per size, ns per verify on 1 thread and per call on 2 threads."""
+    verifier = hooksig.Verifier("aghanim", secret=AGHANIM_SECRET)
+    signer = hooksig.Signer("aghanim", secret=AGHANIM_SECRET)
+    out = {}
+    for size in GIL_SIZES:
+        body = payload(size)
+        headers = signer.sign(body, timestamp=1_700_000_000)
+
+        def call(body: bytes = body, headers: dict[str, str] = headers) -> object:
+            return verifier.verify(body, headers, now=1_700_000_000)
+
+        one = best_ns(call, 0.3)
+        calls = max(8, int(0.05e9 / one))
+
+        def work(call: Callable[[], object] = call, calls: int = calls) -> None:
+            for _ in range(calls):
+                call()
+
+        two = float("inf")
+        for _ in range(3):
+            threads = [threading.Thread(target=work) for _ in range(2)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            two = min(two, (time.perf_counter() - start) / (2 * calls) * 1e9)
+        out[size] = (one, two)
+    print(json.dumps(out))
+
+
+def gil_experiment() -> None:
+    """Held vs released GIL at each size, to choose the threshold.
+
+    Runs this script twice per round in subprocesses, with ``HOOKSIG_GIL_RELEASE_AT`` at a
+    huge value (never released) and at 0 (always released); keeps each side's best of 3.
+    """
+    import os
+    import subprocess
+
+    best: dict[str, dict[str, list[float]]] = {"held": {}, "released": {}}
+    for _round in range(3):
+        for side, value in (("held", str(1 << 62)), ("released", "0")):
+            env = {**os.environ, "HOOKSIG_GIL_RELEASE_AT": value}
+            result = subprocess.run(
+                [sys.executable, __file__, "--gil-worker"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            for size, pair in json.loads(result.stdout).items():
+                old = best[side].get(size, [float("inf"), float("inf")])
+                best[side][size] = [min(old[0], pair[0]), min(old[1], pair[1])]
+    print(
+        "| size | GIL held ns | GIL released ns | cost of releasing | 2 threads held ns/call "
+        "| 2 threads released ns/call |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|")
+    for size in map(str, GIL_SIZES):
+        held, released = best["held"][size], best["released"][size]
+        cost = released[0] - held[0]
+        print(
+            f"| {size} | {held[0]:,.0f} | {released[0]:,.0f} | {cost:+,.0f} ns "
+            f"({cost / held[0]:+.1%}) | {held[1]:,.0f} | {released[1]:,.0f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter runs (noisier)")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--gil", action="store_true", help="measure GIL held vs released")
+    parser.add_argument("--gil-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.gil_worker:
+        gil_worker()
+        return
+    if args.gil:
+        gil_experiment()
+        return
     budget = 0.3 if args.quick else 1.5
 
     print(f"# hooksig Python benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")

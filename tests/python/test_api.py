@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.message
+import os
 import pickle
 import threading
 from collections.abc import Iterator
@@ -460,3 +461,38 @@ def test_eight_threads_share_a_verifier_and_agree() -> None:
     assert len(results) == 8
     for out in results.values():
         assert out == expected * 5
+
+
+def test_every_path_with_the_gil_always_released() -> None:
+    """HOOKSIG_GIL_RELEASE_AT=0 (read at import) sends even empty bodies through the path
+    that releases the GIL: the answers are the same."""
+    import subprocess
+    import sys
+
+    script = """
+import threading, hooksig
+assert hooksig._hooksig.GIL_RELEASE_AT == 0
+v = hooksig.Verifier("noyo", secret="s")
+s = hooksig.Signer("noyo", secret="s")
+for body in (b"", b"abc", "text ✓", bytearray(b"xyz"), memoryview(b"mv")):
+    h = s.sign(body, timestamp=1700000000)
+    assert v.verify(body, h, now=1700000000).timestamp == 1700000000
+    assert v.verify(body, {k.encode(): x.encode() for k, x in h.items()}, now=1700000000)
+    assert not v.is_valid(b"other", h, now=1700000000)
+def work():
+    for i in range(300):
+        b = bytearray(b"%d" % i)
+        assert v.is_valid(b, s.sign(bytes(b), timestamp=1700000000), now=1700000000)
+ts = [threading.Thread(target=work) for _ in range(8)]
+[t.start() for t in ts]; [t.join() for t in ts]
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "HOOKSIG_GIL_RELEASE_AT": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

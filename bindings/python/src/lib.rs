@@ -7,18 +7,29 @@ mod config;
 mod errors;
 mod input;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 use config::{Built, Origin};
 use input::Body;
 
-/// Bodies of at least this many bytes are verified with the GIL released.
+/// Bodies of at least this many bytes are verified with the GIL released (the default).
 ///
-/// Releasing and re-taking the GIL costs about as much as hashing a few KiB here
-/// (see bench/python.md); from 64 KiB on it is under 2% of the work, and other
-/// threads get the interpreter while the MAC runs.
-const GIL_RELEASE_AT: usize = 64 * 1024;
+/// Releasing and re-taking the GIL costs a fixed few hundred nanoseconds uncontended, and
+/// far more when other threads want the GIL back; at 64 KiB the MAC takes ~45 us, so the
+/// cost is around 1% of the work while other threads get the interpreter during the MAC.
+/// The measurement behind it is `python bench/python_bench.py --gil` (bench/python.md).
+const DEFAULT_GIL_RELEASE_AT: usize = 64 * 1024;
+
+/// The threshold in force: `HOOKSIG_GIL_RELEASE_AT` (bytes) when set at import, for tuning
+/// and for the benchmark; else the default.
+static GIL_RELEASE_AT: AtomicUsize = AtomicUsize::new(DEFAULT_GIL_RELEASE_AT);
+
+fn gil_release_at() -> usize {
+    GIL_RELEASE_AT.load(Ordering::Relaxed)
+}
 
 /// Verifies webhook requests for one scheme under one or more secrets.
 #[pyclass(module = "hooksig", name = "Verifier", frozen)]
@@ -130,7 +141,7 @@ impl Verifier {
         let headers = input::headers(headers)?;
         let body = Body::extract(body)?;
         let inner = &self.inner;
-        Ok(body.with(py, &headers, GIL_RELEASE_AT, |bytes, headers| {
+        Ok(body.with(py, &headers, gil_release_at(), |bytes, headers| {
             let verified = match now {
                 Some(now) => inner.verify_at(bytes, headers, now),
                 None => inner.verify(bytes, headers),
@@ -226,7 +237,7 @@ impl Signer {
         let body = Body::extract(body)?;
         let inner = &self.inner;
         let headers = body
-            .with(py, &Vec::new(), GIL_RELEASE_AT, |bytes, _| {
+            .with(py, &Vec::new(), gil_release_at(), |bytes, _| {
                 inner.sign(bytes, timestamp, id.as_deref())
             })
             .map_err(|e| errors::to_py(py, &e))?;
@@ -290,7 +301,13 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
     m.add("PRESETS", presets(m.py())?)?;
-    m.add("GIL_RELEASE_AT", GIL_RELEASE_AT)?;
+    if let Some(bytes) = std::env::var("HOOKSIG_GIL_RELEASE_AT")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        GIL_RELEASE_AT.store(bytes, Ordering::Relaxed);
+    }
+    m.add("GIL_RELEASE_AT", gil_release_at())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
