@@ -30,7 +30,11 @@ lint-ruby: ruby-deps
 	@if command -v rubocop >/dev/null; then rubocop --config ruby/.rubocop.yml $(RUBY_FILES); \
 	else echo "rubocop not installed (apt-get install -y rubocop): skipped"; fi
 
-## bench-ruby: hooksig vs OpenSSL::HMAC at 0 B, 1 KiB, 16 KiB, 1 MiB, on the release library.
+## bench-ruby: hooksig vs OpenSSL::HMAC at 0 B, 1 KiB, 16 KiB, 1 MiB, on the release library
+## (the interpreter, then YJIT when this Ruby has it).
 bench-ruby: ruby-deps
 	cargo build --release -p hooksig-c
 	HOOKSIG_LIB=$(abspath target/release/libhooksig_c.so) ruby bench/ruby_bench.rb
+	@if ruby --yjit -e 'exit(defined?(RubyVM::YJIT) && RubyVM::YJIT.enabled? ? 0 : 1)' 2>/dev/null; then \
+		echo; echo "== again with YJIT (ruby --yjit)"; \
+		HOOKSIG_LIB=$(abspath target/release/libhooksig_c.so) ruby --yjit bench/ruby_bench.rb; fi

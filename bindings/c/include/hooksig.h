@@ -215,6 +215,23 @@ hooksig_code hooksig_verify_packed(const struct hooksig_verifier *verifier,
                                    struct hooksig_verified *out,
                                    char **message_out);
 
+// Like [`hooksig_verify`] with exactly one header: the form an FFI binding can call
+// without building an array when, of all the request's headers, only one has a name
+// the verifier reads (see [`hooksig_verifier_header_name`]), as with GitHub or Stripe.
+//
+// # Safety
+// As [`hooksig_verify`]; `name` and `value` follow the byte-string rules.
+hooksig_code hooksig_verify_one(const struct hooksig_verifier *verifier,
+                                const uint8_t *body,
+                                size_t body_len,
+                                const uint8_t *name,
+                                size_t name_len,
+                                const uint8_t *value,
+                                size_t value_len,
+                                const uint64_t *now,
+                                struct hooksig_verified *out,
+                                char **message_out);
+
 // Builds a signer from `config` (it signs with the first secret); on success writes it
 // to `*out` (free it with [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
 //

@@ -620,6 +620,38 @@ pub unsafe extern "C" fn hooksig_verify_packed(
     })
 }
 
+/// Like [`hooksig_verify`] with exactly one header: the form an FFI binding can call
+/// without building an array when, of all the request's headers, only one has a name
+/// the verifier reads (see [`hooksig_verifier_header_name`]), as with GitHub or Stripe.
+///
+/// # Safety
+/// As [`hooksig_verify`]; `name` and `value` follow the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verify_one(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    name: *const u8,
+    name_len: usize,
+    value: *const u8,
+    value_len: usize,
+    now: *const u64,
+    out: *mut hooksig_verified,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's pointers and lengths.
+        let header = unsafe {
+            [(
+                bytes(name, name_len, "name")?,
+                bytes(value, value_len, "value")?,
+            )]
+        };
+        // SAFETY: per the contract.
+        unsafe { verify_with(verifier, body, body_len, &header, now, out) }
+    })
+}
+
 /// Builds a signer from `config` (it signs with the first secret); on success writes it
 /// to `*out` (free it with [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
 ///

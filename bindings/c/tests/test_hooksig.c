@@ -94,6 +94,18 @@ static void test_github(void) {
                           header("X-Hub-Signature-256", GITHUB_SIG)};
   CHECK_CODE(hooksig_verify(v, body, len, dup, 2, NULL, NULL, NULL), HOOKSIG_INVALID_HEADER);
 
+  /* One header, passed on its own. */
+  CHECK_CODE(hooksig_verify_one(v, body, len, (const uint8_t *)"x-hub-signature-256", 19,
+                                (const uint8_t *)GITHUB_SIG, strlen(GITHUB_SIG), NULL, &out, NULL),
+             HOOKSIG_OK);
+  CHECK_CODE(hooksig_verify_one(v, body, len - 1, (const uint8_t *)"x-hub-signature-256", 19,
+                                (const uint8_t *)GITHUB_SIG, strlen(GITHUB_SIG), NULL, &out, NULL),
+             HOOKSIG_SIGNATURE_MISMATCH);
+  CHECK_CODE(hooksig_verify_one(v, body, len, NULL, 0, NULL, 0, NULL, &out, NULL),
+             HOOKSIG_MISSING_HEADER);
+  CHECK_CODE(hooksig_verify_one(v, body, len, NULL, 19, NULL, 0, NULL, &out, NULL),
+             HOOKSIG_INVALID_ARGUMENT);
+
   /* The packed form agrees. */
   uint8_t packed[256];
   size_t n = 0;

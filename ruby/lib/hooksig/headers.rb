@@ -1,7 +1,8 @@
 # frozen_string_literal: true
 
 module Hooksig
-  # Turns the caller's headers into the packed buffer of hooksig_verify_packed.
+  # Turns the caller's headers into the arguments of hooksig_verify_one (one header) or
+  # hooksig_verify_packed (any number, packed in one buffer).
   #
   # Private. It converts and nothing more: matching names, trimming, rejecting repeats
   # are the core's rules. To keep a Rack env (dozens of keys) cheap, it leaves out the
@@ -26,44 +27,54 @@ module Hooksig
       freeze
     end
 
-    # Returns the packed buffer for a Hash of headers (any name case; a value may be an
+    # Packs what #collect returns: the buffer of hooksig_verify_packed. The buffer is
+    # always on the heap (never embedded in the object), so a compacting GC cannot move
+    # the bytes a verified id points into.
+    def self.pack(flat) = flat.pack(PACK[flat.size / 4], buffer: String.new(capacity: 64))
+
+    # Returns [name length, name, value length, value, ...] for a Hash of headers (any name case; a value may be an
     # Array for a repeated header), a Rack env, or an Array of [name, value] pairs.
     # Names are Strings or Symbols, values Strings: anything else is a TypeError.
-    def pack(headers)
+    def collect(headers)
       case headers
       when Hash
-        return pack_env(headers) if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
+        return collect_env(headers) if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
 
-        pack_hash(headers)
+        collect_hash(headers)
       when Array
-        pack_pairs(headers)
+        collect_pairs(headers)
       else
         unless headers.respond_to?(:each_pair)
           raise TypeError, "headers must be a Hash, a Rack env or [name, value] pairs, " \
                            "got #{headers.class}"
         end
-        pack_hash(headers)
+        collect_hash(headers)
       end
     end
 
     private
 
-    def packed(flat) = flat.pack(PACK[flat.size / 4])
-
-    # The common case first: String names and values, most of them not read.
-    def pack_hash(headers)
+    # The common case first: String names and values, most of them not read (told apart
+    # by byte length alone), the others ASCII and equal to one of the names but for case.
+    def collect_hash(headers)
       flat = []
+      lengths = @lengths
+      names = @names
       headers.each_pair do |name, value|
-        if name.instance_of?(String) && value.instance_of?(String) && value.bytesize <= MAX_BYTES
-          flat.push(name.bytesize, name, value.bytesize, value) if readable?(name)
-        else
-          add(flat, name, value)
+        if String === name && String === value # rubocop:disable Style/CaseEquality
+          next unless lengths.include?(name.bytesize)
+
+          if name.ascii_only? && value.bytesize <= MAX_BYTES
+            flat.push(name.bytesize, name, value.bytesize, value) if names.any? { |n| n.casecmp(name).zero? }
+            next
+          end
         end
+        add(flat, name, value)
       end
-      packed(flat)
+      flat
     end
 
-    def pack_pairs(pairs)
+    def collect_pairs(pairs)
       flat = []
       pairs.each do |pair|
         unless pair.is_a?(Array) && pair.size == 2
@@ -72,7 +83,7 @@ module Hooksig
 
         add(flat, pair[0], pair[1])
       end
-      packed(flat)
+      flat
     end
 
     # Whether the core could match `name` to one of the verifier's header names.
@@ -82,7 +93,7 @@ module Hooksig
     end
 
     # HTTP_X_FOO_BAR => x-foo-bar, CONTENT_TYPE => content-type; other keys are not headers.
-    def pack_env(env)
+    def collect_env(env)
       flat = []
       env.each_pair do |key, value|
         next unless key.is_a?(String)
@@ -93,7 +104,7 @@ module Hooksig
           add(flat, name, value)
         end
       end
-      packed(flat)
+      flat
     end
 
     def env_name(key)

@@ -80,10 +80,16 @@ module Hooksig
     # The out-parameters are Strings that verify unpacks: cheaper than FFI::Struct reads.
     attach_function :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int
-    # The same function, releasing the GVL: for large bodies, so other threads run meanwhile.
+    attach_function :hooksig_verify_one,
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out],
+                    :int
+    # The same functions, releasing the GVL: for large bodies, so other threads run meanwhile.
     attach_function :hooksig_verify_packed_nogvl, :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int,
                     blocking: true
+    attach_function :hooksig_verify_one_nogvl, :hooksig_verify_one,
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out],
+                    :int, blocking: true
     attach_function :hooksig_signer_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_signer_free, [:pointer], :void
     attach_function :hooksig_sign,

@@ -82,15 +82,16 @@ module Hooksig
     def verify(body, headers, now: nil)
       raise TypeError, "body must be a String of the raw request bytes, got #{body.class}" unless body.is_a?(String)
 
-      packed = @headers.pack(headers)
+      flat = @headers.collect(headers)
       now = now_arg(now) unless now.nil?
-      out, message = buffers
-      code = if body.bytesize < Native::NOGVL_BODY_BYTES
-               Native.hooksig_verify_packed(@native, body, body.bytesize, packed, packed.bytesize,
-                                            now, out, message)
+      buffers = Thread.current[:__hooksig_verify_buffers] || new_buffers
+      out = buffers[0]
+      message = buffers[1]
+      size = body.bytesize
+      code = if flat.size == 4 && size < Native::NOGVL_BODY_BYTES
+               Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
              else
-               Native.hooksig_verify_packed_nogvl(@native, body, body.bytesize, packed, packed.bytesize,
-                                                  now, out, message)
+               call(body, flat, now, out, message)
              end
       Native.check!(code, message) unless code.zero?
       if out.getbyte(Native::VERIFIED_HAS_TIMESTAMP).zero? && out.unpack1("J", offset: Native::VERIFIED_ID).zero?
@@ -98,7 +99,7 @@ module Hooksig
       end
 
       timestamp, secret_index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
-      # `packed` is still alive here, so the id it points into is too.
+      # `flat` is still alive here, so the header value the id points into is too.
       Verified.new(has_timestamp.zero? ? nil : timestamp,
                    id_ptr.zero? ? nil : read_id(id_ptr, id_len), secret_index)
     end
@@ -120,11 +121,33 @@ module Hooksig
 
     private
 
+    # One readable header goes as it is; more are packed in one buffer. Large bodies are
+    # hashed without the GVL.
+    def call(body, flat, now, out, message)
+      size = body.bytesize
+      if flat.size == 4
+        if size < Native::NOGVL_BODY_BYTES
+          Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
+        else
+          Native.hooksig_verify_one_nogvl(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
+        end
+      else
+        packed = Headers.pack(flat)
+        flat << packed # keeps it alive as long as `flat`, for the id pointing into it
+        if size < Native::NOGVL_BODY_BYTES
+          Native.hooksig_verify_packed(@native, body, size, packed, packed.bytesize, now, out, message)
+        else
+          Native.hooksig_verify_packed_nogvl(@native, body, size, packed, packed.bytesize, now, out, message)
+        end
+      end
+    end
+
     # The out-parameters, binary Strings reused per thread (and fiber): verify never
     # re-enters itself, and reads them before returning.
-    def buffers
-      Thread.current[:__hooksig_verify_buffers] ||= [
-        ("\0" * Native::VERIFIED_SIZE).b, ("\0" * FFI.type_size(:pointer)).b
+    def new_buffers
+      # `"\0".b * n` is a new String that shares its bytes with no other, as C writes them.
+      Thread.current[:__hooksig_verify_buffers] = [
+        "\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)
       ]
     end
 
