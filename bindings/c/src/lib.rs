@@ -263,7 +263,7 @@ unsafe fn array<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
-fn utf8<'a>(bytes: &'a [u8], what: impl fmt::Display) -> Result<&'a str, Fail> {
+fn utf8(bytes: &[u8], what: impl fmt::Display) -> Result<&str, Fail> {
     std::str::from_utf8(bytes).map_err(|_| Fail::argument(format!("`{what}` is not UTF-8")))
 }
 
