@@ -251,10 +251,6 @@ function build(NativeClass, scheme, options, where) {
   }
 }
 
-// The hot path: (verifier, body, now, out, ...flat headers); see bindings/node/src/lib.rs.
-const nativeVerify = native.verify
-const nativeIsValid = native.isValid
-
 const NOW_OPTIONS = ['now']
 
 function nowOf(options) {
@@ -269,9 +265,16 @@ function nowOf(options) {
  */
 class Verifier {
   constructor(scheme, options) {
-    Object.defineProperty(this, '_native', { value: build(native.NativeVerifier, scheme, options, 'Verifier') })
-    // The addon writes [secretIndex, timestamp or NaN] here: cheaper than a native object.
-    Object.defineProperty(this, '_out', { value: new Float64Array(2) })
+    const inner = build(native.NativeVerifier, scheme, options, 'Verifier')
+    // The hot path: native functions bound to this verifier, (body, now, out, ...headers).
+    const [verify, isValid] = inner.hotFunctions()
+    Object.defineProperties(this, {
+      _native: { value: inner },
+      _verify: { value: verify },
+      _isValid: { value: isValid },
+      // The addon writes [secretIndex, timestamp or NaN] here: cheaper than a native object.
+      _out: { value: new Float64Array(2) },
+    })
   }
 
   /** Verifies a request; returns what it established or throws VerificationError. */
@@ -282,7 +285,7 @@ class Verifier {
     const out = this._out
     let id
     try {
-      id = nativeVerify(this._native, bytes, now, out, ...flat)
+      id = this._verify(bytes, now, out, ...flat)
     } catch (err) {
       throw mapError(err)
     }
@@ -300,7 +303,7 @@ class Verifier {
     const flat = flattenHeaders(headers)
     const now = nowOf(options)
     try {
-      return nativeIsValid(this._native, bytes, now, this._out, ...flat)
+      return this._isValid(bytes, now, this._out, ...flat)
     } catch (err) {
       throw mapError(err)
     }

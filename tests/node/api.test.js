@@ -286,3 +286,36 @@ test('presets and presetScheme', () => {
   assert.equal(v.isValid('b', { 'x-acme-signature': 'sha256=' + hex('s', 'b') }), true)
   assert.equal(v.scheme.signature_header, 'x-acme-signature')
 })
+
+test('verifiers are collected safely, and the native hot path refuses bad arguments', () => {
+  const { execFileSync } = require('node:child_process')
+  const script = `
+    const { Verifier } = require('hooksig')
+    const h = { 'x-hub-signature-256': 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17' }
+    let ok = 0
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 200; i++) ok += new Verifier('github', { secret: "It's a Secret to Everybody" }).isValid('Hello, World!', h)
+      global.gc()
+    }
+    console.log(ok)
+  `
+  const out = execFileSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' })
+  assert.equal(out.trim(), '4000')
+  // The bound native functions check their own arguments too (a TypeError, never a crash).
+  const v = new Verifier('github', { secret: 's' })
+  for (const args of [
+    [],
+    ['x'],
+    [Buffer.alloc(0), 1.5, new Float64Array(2)],
+    [Buffer.alloc(0), undefined, new Uint8Array(2)],
+  ]) {
+    assert.throws(
+      () => v._verify(...args),
+      (err) => err.code === 'ERR_INVALID_ARG_TYPE',
+    )
+  }
+  assert.throws(
+    () => v._verify(Buffer.alloc(0), undefined, new Float64Array(2), 'only-a-name'),
+    (err) => err.code === 'ERR_INVALID_ARG_TYPE',
+  )
+})

@@ -11,10 +11,12 @@
 use std::collections::HashMap;
 use std::mem::MaybeUninit;
 use std::ptr;
+use std::sync::Arc;
 
 use hooksig::{Config, Scheme};
-use napi::bindgen_prelude::{BigInt, Either, FromNapiRef, Object, Uint8Array};
-use napi::{Env, Error, JsValue, Result, Status, sys};
+use napi::Unknown;
+use napi::bindgen_prelude::{BigInt, Either, Uint8Array};
+use napi::{Env, Error, Result, Status, sys};
 use napi_derive::napi;
 
 /// A native error whose JS `code` is the core's stable code and whose message is the core's.
@@ -86,7 +88,7 @@ fn config(
 /// Verifies webhook requests for one scheme under one or more secrets (wrapped by `Verifier` in JS).
 #[napi]
 pub struct NativeVerifier {
-    inner: hooksig::Verifier,
+    inner: Arc<hooksig::Verifier>,
 }
 
 #[napi]
@@ -110,7 +112,29 @@ impl NativeVerifier {
             tolerance,
         )?;
         let inner = hooksig::Verifier::new(&config).map_err(core_error)?;
-        Ok(NativeVerifier { inner })
+        Ok(NativeVerifier {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Returns `[verify, isValid]`, the hot-path functions bound to this verifier:
+    /// `verify(body, now, out, ...headers)` and `isValid(body, now, out, ...headers)`.
+    #[napi(ts_return_type = "[Function, Function]")]
+    pub fn hot_functions<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+        let raw = env.raw();
+        let verify = bound_function(raw, b"verify\0", verify_callback, &self.inner)?;
+        let is_valid = bound_function(raw, b"isValid\0", is_valid_callback, &self.inner)?;
+        let mut array = ptr::null_mut();
+        // SAFETY: a live env and a valid out-pointer.
+        let status = unsafe { sys::napi_create_array_with_length(raw, 2, &mut array) };
+        check(status, "creating an array")?;
+        for (index, function) in [verify, is_valid].into_iter().enumerate() {
+            // SAFETY: live handles of this call.
+            let status = unsafe { sys::napi_set_element(raw, array, index as u32, function) };
+            check(status, "filling an array")?;
+        }
+        // SAFETY: `array` is a live value of this env.
+        Ok(unsafe { Unknown::from_raw_unchecked(raw, array) })
     }
 
     /// The scheme this verifier checks, as JSON.
@@ -215,49 +239,77 @@ pub fn preset_json(name: String) -> Result<String, &'static str> {
         .map_err(core_error)
 }
 
-// The hot path: `verify(verifier, body, now, out, ...headers)` and `isValid(...)`.
+// The hot path: `verify(body, now, out, ...headers)` and `isValid(...)`, two functions
+// bound to one verifier (`NativeVerifier.hotFunctions()`).
 //
 // They are plain N-API functions rather than `#[napi]` methods: the headers come as the
 // call's own arguments (one `napi_get_cb_info` for all of them instead of one
 // `napi_get_element` each), and the result goes into the caller's Float64Array instead
 // of a new object (properties set from native code cost more than the MAC of a small
 // body). These few hundred nanoseconds are most of a small webhook's verification.
+//
+// Each function carries its verifier as its N-API `data` (an `Arc`, released by a
+// finalizer when the function is collected): only this file sets it, so no JS value can
+// make the function read anything but a verifier.
 
-/// Registers `verify` and `isValid` on the module's exports.
-#[napi(module_exports)]
-pub fn register(exports: Object, env: Env) -> Result<()> {
-    let functions: [(&[u8], RawCallback); 2] = [
-        (b"verify\0", verify_callback),
-        (b"isValid\0", is_valid_callback),
-    ];
-    for (name, callback) in functions {
-        let mut function = ptr::null_mut();
-        // SAFETY: `name` is NUL-terminated (length -1 means "up to the NUL"), `callback`
-        // has the N-API callback signature, and `function` is a valid out-pointer.
-        let status = unsafe {
-            sys::napi_create_function(
-                env.raw(),
-                name.as_ptr().cast(),
-                -1,
-                Some(callback),
-                ptr::null_mut(),
-                &mut function,
-            )
-        };
+/// Creates a JS function running `callback` with a counted reference to `verifier`.
+fn bound_function(
+    env: sys::napi_env,
+    name: &'static [u8],
+    callback: RawCallback,
+    verifier: &Arc<hooksig::Verifier>,
+) -> Result<sys::napi_value> {
+    let data = Arc::into_raw(Arc::clone(verifier))
+        .cast_mut()
+        .cast::<std::ffi::c_void>();
+    let mut function = ptr::null_mut();
+    // SAFETY: `name` is NUL-terminated (length -1 means "up to the NUL"), `callback` has
+    // the N-API callback signature, `data` is a live Arc pointer, `function` an out-pointer.
+    let status = unsafe {
+        sys::napi_create_function(
+            env,
+            name.as_ptr().cast(),
+            -1,
+            Some(callback),
+            data,
+            &mut function,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        // SAFETY: `data` came from `Arc::into_raw` just above and was not handed out.
+        drop(unsafe { Arc::from_raw(data.cast_const().cast::<hooksig::Verifier>()) });
         check(status, "creating a function")?;
-        // SAFETY: the exports object and the new function are live handles of this call.
-        let status = unsafe {
-            sys::napi_set_named_property(env.raw(), exports.raw(), name.as_ptr().cast(), function)
-        };
-        check(status, "exporting a function")?;
     }
-    Ok(())
+    // SAFETY: the function is a live handle; `release` drops the Arc behind `data` once,
+    // when the function is collected.
+    let status = unsafe {
+        sys::napi_add_finalizer(
+            env,
+            function,
+            data,
+            Some(release),
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    };
+    check(status, "registering a finalizer")?;
+    Ok(function)
+}
+
+/// Drops the verifier reference a bound function carried.
+unsafe extern "C" fn release(
+    _env: sys::napi_env,
+    data: *mut std::ffi::c_void,
+    _hint: *mut std::ffi::c_void,
+) {
+    // SAFETY: `data` is the `Arc::into_raw` pointer of `bound_function`, finalized once.
+    drop(unsafe { Arc::from_raw(data.cast_const().cast::<hooksig::Verifier>()) });
 }
 
 type RawCallback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
 
-/// The fixed arguments before the headers: verifier, body, now, out.
-const FIXED_ARGS: usize = 4;
+/// The fixed arguments before the headers: body, now, out.
+const FIXED_ARGS: usize = 3;
 
 /// Why a call failed: a core error (thrown as an Error with its code) or a bad argument.
 enum Failure {
@@ -399,6 +451,7 @@ impl Call<'_> {
         let mut argc = stack.len();
         // SAFETY: `stack` has room for `argc` values; the call writes at most that many and
         // sets `argc` to the number of arguments actually passed.
+        let mut data = ptr::null_mut();
         let status = unsafe {
             sys::napi_get_cb_info(
                 env,
@@ -406,7 +459,7 @@ impl Call<'_> {
                 &mut argc,
                 stack.as_mut_ptr(),
                 ptr::null_mut(),
-                ptr::null_mut(),
+                &mut data,
             )
         };
         check(status, "reading the arguments")?;
@@ -435,17 +488,21 @@ impl Call<'_> {
         };
         if args.len() < FIXED_ARGS {
             return Err(Failure::Argument(
-                "expected (verifier, body, now, out, ...headers)".into(),
+                "expected (body, now, out, ...headers)".into(),
             ));
         }
-        // SAFETY: napi-rs unwraps its own class instance (it checks the wrapped type); the
-        // reference lives as long as the JS object, which the caller holds during the call.
-        let verifier = unsafe { <NativeVerifier as FromNapiRef>::from_napi_ref(env, args[0]) }?;
-        let body = typed_array(env, args[1], sys::TypedarrayType::uint8_array, "body")?;
-        let now = now_of(env, args[2])?;
-        let out = typed_array(env, args[3], sys::TypedarrayType::float64_array, "out")?;
+        if data.is_null() {
+            return Err(Failure::Argument("not a bound verifier function".into()));
+        }
+        // SAFETY: only `bound_function` creates these functions, with `data` a live
+        // `Arc<Verifier>` that its finalizer releases after the function is gone; the
+        // function is running, so it is alive.
+        let verifier = unsafe { &*data.cast_const().cast::<hooksig::Verifier>() };
+        let body = typed_array(env, args[0], sys::TypedarrayType::uint8_array, "body")?;
+        let now = now_of(env, args[1])?;
+        let out = typed_array(env, args[2], sys::TypedarrayType::float64_array, "out")?;
         Ok(Call {
-            verifier: &verifier.inner,
+            verifier,
             // SAFETY: the bytes of a live Uint8Array argument, not touched by JS during this call.
             body: unsafe { slice_of(body.0.cast::<u8>(), body.1) },
             now,
