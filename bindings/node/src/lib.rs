@@ -449,9 +449,9 @@ impl Call<'_> {
     ) -> std::result::Result<Self, Failure> {
         let mut stack = [ptr::null_mut(); 64];
         let mut argc = stack.len();
-        // SAFETY: `stack` has room for `argc` values; the call writes at most that many and
-        // sets `argc` to the number of arguments actually passed.
         let mut data = ptr::null_mut();
+        // SAFETY: `stack` has room for `argc` values; the call writes at most that many and
+        // sets `argc` to the number of arguments actually passed; `data` is an out-pointer.
         let status = unsafe {
             sys::napi_get_cb_info(
                 env,
