@@ -58,6 +58,12 @@ class TestSinatraExample < Minitest::Test
     assert_includes JSON.parse(last_response.body)["error"], "player.explode"
   end
 
+  def test_signed_body_that_is_not_json_is_400
+    deliver("not json", sign("not json"))
+    assert_equal 400, last_response.status
+    assert_equal({ "error" => "the body is not JSON" }, JSON.parse(last_response.body))
+  end
+
   def test_other_events_dispatch
     body = JSON.generate(event_type: "item.add", data: { sku: "gem-pack" })
     deliver(body, sign(body))
