@@ -148,9 +148,11 @@ impl Verifier {
             }?;
             Ok(Verified {
                 timestamp: verified.timestamp,
-                id: verified
-                    .id
-                    .map(|id| String::from_utf8_lossy(id).into_owned()),
+                id: verified.id.map(|id| match verified.id_str() {
+                    Some(text) => text.to_owned(),
+                    // A non-UTF-8 id cannot be a str as sent: show its bytes as U+FFFD.
+                    None => String::from_utf8_lossy(id).into_owned(),
+                }),
                 secret_index: verified.secret_index,
             })
         }))
