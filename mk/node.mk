@@ -9,9 +9,12 @@ BENCH_TARGETS += bench-node
 
 .PHONY: node-deps node-build test-node lint-node bench-node
 
-# npm ci only when the lock file changed since the last install.
+# Install the locked dev dependencies when package.json or the lock changed. Not `npm ci`:
+# the lock here lacks the other platforms' optional packages of @napi-rs/cli's own deps
+# (the registry mirror does not list them), which `npm ci` refuses; `npm install --no-save`
+# installs the same locked versions and leaves the lock alone.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund --no-save
 	@touch $@
 
 node-deps: node_modules/.package-lock.json
