@@ -242,7 +242,28 @@ def gil_worker() -> None:
             for t in threads:
                 t.join()
             two = min(two, (time.perf_counter() - start) / (2 * calls) * 1e9)
-        out[size] = (one, two)
+        # Next to a thread that runs pure Python: the verifying thread's calls per second,
+        # and how much the other thread got done meanwhile (its loop iterations per second).
+        stop = threading.Event()
+        spins = [0]
+
+        def spin(stop: threading.Event = stop, spins: list[int] = spins) -> None:
+            n = 0
+            while not stop.is_set():
+                n += 1
+            spins[0] = n
+
+        spinner = threading.Thread(target=spin)
+        spinner.start()
+        start = time.perf_counter()
+        done = 0
+        while time.perf_counter() - start < 0.5:
+            call()
+            done += 1
+        elapsed = time.perf_counter() - start
+        stop.set()
+        spinner.join()
+        out[size] = (one, two, done / elapsed, spins[0] / elapsed)
     print(json.dumps(out))
 
 
@@ -266,20 +287,28 @@ def gil_experiment() -> None:
                 capture_output=True,
                 text=True,
             )
-            for size, pair in json.loads(result.stdout).items():
-                old = best[side].get(size, [float("inf"), float("inf")])
-                best[side][size] = [min(old[0], pair[0]), min(old[1], pair[1])]
+            for size, row in json.loads(result.stdout).items():
+                old = best[side].get(size, [float("inf"), float("inf"), 0.0, 0.0])
+                best[side][size] = [
+                    min(old[0], row[0]),
+                    min(old[1], row[1]),
+                    max(old[2], row[2]),
+                    max(old[3], row[3]),
+                ]
     print(
-        "| size | GIL held ns | GIL released ns | cost of releasing | 2 threads held ns/call "
-        "| 2 threads released ns/call |"
+        "| size | held ns | released ns | cost of releasing | 2 verifying threads: ns per call "
+        "held / released | next to a pure-Python thread: verifies/s held / released "
+        "| that thread's loops/s held / released |"
     )
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for size in map(str, GIL_SIZES):
         held, released = best["held"][size], best["released"][size]
         cost = released[0] - held[0]
         print(
             f"| {size} | {held[0]:,.0f} | {released[0]:,.0f} | {cost:+,.0f} ns "
-            f"({cost / held[0]:+.1%}) | {held[1]:,.0f} | {released[1]:,.0f} |"
+            f"({cost / held[0]:+.1%}) | {held[1]:,.0f} / {released[1]:,.0f} "
+            f"| {held[2]:,.0f} / {released[2]:,.0f} | {held[3] / 1e6:,.1f}M / "
+            f"{released[3] / 1e6:,.1f}M |"
         )
 
 
