@@ -752,8 +752,9 @@ pub unsafe extern "C" fn hooksig_sign(
 /// `result` is NULL or a live result of [`hooksig_sign`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_signed_len(result: *const hooksig_signed) -> usize {
-    // SAFETY: NULL or live, per the contract. Reading a length cannot panic.
-    unsafe { result.as_ref() }.map_or(0, |s| s.headers.len())
+    // SAFETY: NULL or live, per the contract.
+    let result = unsafe { result.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| result.map_or(0, |s| s.headers.len()))).unwrap_or(0)
 }
 
 /// Writes header `index` of `result` to `*out`: NUL-terminated name and value, owned by
@@ -823,14 +824,14 @@ pub unsafe extern "C" fn hooksig_string_free(message: *mut c_char) {
 /// for 0 and `"unknown"` for a value that is not a code): static, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_code_name(code: i32) -> *const c_char {
-    code_text(code).0.as_ptr()
+    catch_unwind(|| code_text(code).0.as_ptr()).unwrap_or(c"unknown".as_ptr())
 }
 
 /// Returns a static one-line explanation of a result code, never freed. The detailed
 /// message of one failure comes through `message_out`.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_code_message(code: i32) -> *const c_char {
-    code_text(code).1.as_ptr()
+    catch_unwind(|| code_text(code).1.as_ptr()).unwrap_or(c"unknown".as_ptr())
 }
 
 fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
@@ -878,6 +879,7 @@ fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
 /// Returns the library's version, e.g. `"0.1.0"`: static, never freed.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_version() -> *const c_char {
+    // A constant: nothing here can panic, so there is nothing to catch.
     const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
     VERSION.as_ptr().cast()
 }
