@@ -8,6 +8,7 @@
 # Each contender verifies a GitHub-style request (X-Hub-Signature-256: sha256=<hex>) read
 # from the same headers Hash, so all pay the same lookup:
 #   hooksig           Hooksig::Verifier#verify(body, headers)
+#   hooksig, Rack env the same with a 26-key Rack env as headers (not part of the bars)
 #   hexdigest+secure  "sha256=" + OpenSSL::HMAC.hexdigest(...), OpenSSL.secure_compare
 #                     (GitHub's and most providers' documented Ruby)
 #   digest+fixed      OpenSSL::HMAC.digest(...), the header hex-decoded,
@@ -64,8 +65,22 @@ rows = SIZES.map do |label, size|
   body = ("x" * size).b
   headers = { "Content-Type" => "application/json", "User-Agent" => "GitHub-Hookshot/abc",
               "X-Hub-Signature-256" => "sha256=#{OpenSSL::HMAC.hexdigest('SHA256', SECRET, body)}" }
+  # A Rack env as a server builds it (Puma-like, 26 keys), for the middleware's case.
+  env = {
+    "REQUEST_METHOD" => "POST", "SCRIPT_NAME" => "", "PATH_INFO" => "/webhooks/github",
+    "QUERY_STRING" => "", "SERVER_NAME" => "example.com", "SERVER_PORT" => "443",
+    "SERVER_PROTOCOL" => "HTTP/1.1", "REMOTE_ADDR" => "140.82.115.1", "rack.input" => nil,
+    "rack.url_scheme" => "https", "rack.errors" => $stderr, "rack.multithread" => true,
+    "rack.multiprocess" => false, "rack.run_once" => false, "rack.version" => [1, 6],
+    "CONTENT_TYPE" => "application/json", "CONTENT_LENGTH" => size.to_s,
+    "HTTP_HOST" => "example.com", "HTTP_USER_AGENT" => "GitHub-Hookshot/abc",
+    "HTTP_ACCEPT" => "*/*", "HTTP_X_GITHUB_EVENT" => "push", "HTTP_X_GITHUB_DELIVERY" => "72d3162e",
+    "HTTP_X_GITHUB_HOOK_ID" => "292430182", "HTTP_X_HUB_SIGNATURE" => "sha1=0",
+    "HTTP_X_HUB_SIGNATURE_256" => headers["X-Hub-Signature-256"], "HTTP_VERSION" => "HTTP/1.1"
+  }
   contenders = {
     "hooksig" => -> { verifier.verify(body, headers) },
+    "hooksig, Rack env" => -> { verifier.verify(body, env) },
     "hexdigest+secure" => lambda do
       expected = "sha256=#{OpenSSL::HMAC.hexdigest('SHA256', SECRET, body)}"
       OpenSSL.secure_compare(expected, headers["X-Hub-Signature-256"]) or raise "mismatch"
@@ -96,7 +111,7 @@ puts "best of #{ROUNDS} interleaved rounds of ~#{ROUND_SECONDS}s per contender, 
 puts
 bars = []
 rows.each do |label, size, times|
-  fastest_openssl = times.except("hooksig").values.min
+  fastest_openssl = times.except("hooksig", "hooksig, Rack env").values.min
   puts "#{label}:"
   times.each do |name, seconds|
     puts format("  %-18s %s  %7.2f us/call", name, fmt_rate(seconds, size), seconds * 1e6)

@@ -24,6 +24,8 @@ module Hooksig
       @names = names.map { |n| n.b.freeze }.freeze
       @lengths = @names.map(&:bytesize).uniq.freeze
       @env_lengths = @lengths.map { |n| n + 5 }.freeze
+      # CONTENT_TYPE and CONTENT_LENGTH, when a name has their length (rarely).
+      @env_special = ENV_SPECIAL.select { |_, name| @lengths.include?(name.bytesize) }.freeze
       freeze
     end
 
@@ -95,15 +97,13 @@ module Hooksig
     # HTTP_X_FOO_BAR => x-foo-bar, CONTENT_TYPE => content-type; other keys are not headers.
     def collect_env(env)
       flat = []
+      lengths = @env_lengths
       env.each_pair do |key, value|
-        next unless key.is_a?(String)
+        next unless String === key && lengths.include?(key.bytesize) # rubocop:disable Style/CaseEquality
 
-        if @env_lengths.include?(key.bytesize) && key.start_with?("HTTP_")
-          add(flat, env_name(key), value)
-        elsif (name = ENV_SPECIAL[key])
-          add(flat, name, value)
-        end
+        add(flat, env_name(key), value) if key.start_with?("HTTP_")
       end
+      @env_special.each { |key, name| add(flat, name, env[key]) if env.key?(key) }
       flat
     end
 
