@@ -30,6 +30,16 @@ class TestApi < Minitest::Test
     refute v.valid?(GITHUB_BODY, { "REQUEST_METHOD" => "POST", "X-Hub-Signature-256" => GITHUB_SIG })
   end
 
+  def test_rack_env_content_type_and_lowercase_keys
+    scheme = { signature_header: "content-type", encoding: "hex" }
+    signature = Hooksig::Signer.new(scheme, secret: "s").sign("{}")["content-type"]
+    v = Hooksig::Verifier.new(scheme, secret: "s")
+    assert v.valid?("{}", { "REQUEST_METHOD" => "POST", "CONTENT_TYPE" => signature })
+    refute v.valid?("{}", { "REQUEST_METHOD" => "POST", "HTTP_X_OTHER" => signature })
+    # An env key in another case still names the header (the core matches names).
+    assert github.valid?(GITHUB_BODY, { "REQUEST_METHOD" => "POST", "HTTP_x_hub_signature_256" => GITHUB_SIG })
+  end
+
   def test_repeated_header_is_the_cores_invalid_header
     err = assert_raises(Hooksig::InvalidHeaderError) do
       github.verify(GITHUB_BODY, { "X-Hub-Signature-256" => [GITHUB_SIG, GITHUB_SIG] })
