@@ -138,10 +138,18 @@ impl Verifier {
             .filter(|n| !n.is_none())
             .map(|n| input::seconds(n, "now"))
             .transpose()?;
-        let headers = input::headers(headers)?;
+        // The body first: reading a memoryview runs Python code, which must not happen
+        // once headers are borrowed.
         let body = Body::extract(body)?;
+        let release_at = gil_release_at();
+        let borrow = if body.len() < release_at {
+            input::Borrow::Yes
+        } else {
+            input::Borrow::No
+        };
+        let headers = input::headers(headers, borrow)?;
         let inner = &self.inner;
-        Ok(body.with(py, &headers, gil_release_at(), |bytes, headers| {
+        Ok(body.with(py, &headers, release_at, |bytes, headers| {
             let verified = match now {
                 Some(now) => inner.verify_at(bytes, headers, now),
                 None => inner.verify(bytes, headers),
