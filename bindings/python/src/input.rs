@@ -227,6 +227,14 @@ pub(crate) fn headers<'py>(obj: &Bound<'py, PyAny>, borrow: Borrow) -> PyResult<
     } else {
         obj.clone()
     };
+    #[cfg(unix)]
+    if borrow == Borrow::Yes {
+        // Starlette's `raw` list, now that its property has run: as for a list above.
+        // SAFETY: as above; no Python code runs from here on.
+        if let Some(out) = unsafe { borrowed_pairs(&pairs) } {
+            return Ok(out);
+        }
+    }
     let iter = pairs
         .try_iter()
         .map_err(|_| type_error("headers", HEADERS_EXPECTED, obj))?;
