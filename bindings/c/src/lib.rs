@@ -991,6 +991,22 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_becomes_internal_error_with_a_message() {
+        let mut message: *mut c_char = ptr::null_mut();
+        let code = guard(&mut message, || panic!("boom"));
+        assert_eq!(code, HOOKSIG_INTERNAL_ERROR);
+        assert!(!message.is_null());
+        // SAFETY: `guard` wrote a string from CString::into_raw.
+        let text = unsafe { std::ffi::CStr::from_ptr(message) }
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(text.contains("internal error"), "{text}");
+        // SAFETY: the same pointer, freed once.
+        unsafe { hooksig_string_free(message) };
+    }
+
+    #[test]
     fn codes_match_the_core_strings() {
         let core = [
             Error::SignatureMismatch,
