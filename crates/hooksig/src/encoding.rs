@@ -57,24 +57,24 @@ impl Encoding {
     }
 }
 
-/// Returns `value - offset + 1` when `low <= c <= high`, else 0; without a branch.
+/// Returns `value - low + c + 1` when `low <= c <= high`, else 0; without a branch.
 #[inline(always)]
-fn in_range(c: i16, low: i16, high: i16, value: i16) -> i16 {
+fn in_range(c: i32, low: i32, high: i32, value: i32) -> i32 {
     // (low - 1 - c) and (c - high - 1) are both negative exactly inside the range.
-    (((low - 1 - c) & (c - high - 1)) >> 8) & (c - low + value + 1)
+    (((low - 1 - c) & (c - high - 1)) >> 16) & (c - low + value + 1)
 }
 
 /// One hex digit (either case) to 0..=15, or -1 for anything else.
 #[inline(always)]
-fn hex_digit(c: u8) -> i16 {
-    let c = i16::from(c);
+fn hex_digit(c: u8) -> i32 {
+    let c = i32::from(c);
     -1 + in_range(c, 0x30, 0x39, 0) + in_range(c, 0x41, 0x46, 10) + in_range(c, 0x61, 0x66, 10)
 }
 
 /// One base64 character to 0..=63, or -1; `url` picks `-_` over `+/` (public).
 #[inline(always)]
-fn base64_digit(c: u8, url: bool) -> i16 {
-    let c = i16::from(c);
+fn base64_digit(c: u8, url: bool) -> i32 {
+    let c = i32::from(c);
     let (c62, c63) = if url { (0x2d, 0x5f) } else { (0x2b, 0x2f) };
     -1 + in_range(c, 0x41, 0x5a, 0)
         + in_range(c, 0x61, 0x7a, 26)
@@ -85,36 +85,52 @@ fn base64_digit(c: u8, url: bool) -> i16 {
 
 /// Decodes `2 * out.len()` hex digits; returns non-zero when any was invalid.
 fn decode_hex(text: &[u8], out: &mut [u8]) -> u16 {
-    let mut invalid = 0u16;
+    let mut invalid = 0i32;
     for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
         let (hi, lo) = (hex_digit(pair[0]), hex_digit(pair[1]));
-        // A -1 digit sets the high bits; a valid one never does.
-        invalid |= ((hi | lo) as u16) & 0xff00;
+        // A -1 digit sets the sign bit; a valid one never does.
+        invalid |= hi | lo;
         *byte = ((hi << 4) | lo) as u8;
     }
-    invalid
+    (invalid >> 31) as u16 & 1
 }
 
 /// Decodes unpadded base64 of exactly `out.len()` bytes; returns non-zero when a
 /// character was invalid or the unused trailing bits were not zero (non-canonical).
 fn decode_base64(text: &[u8], out: &mut [u8], url: bool) -> u16 {
-    let mut invalid = 0u16;
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    let mut written = 0;
-    for &c in text {
-        let digit = base64_digit(c, url);
-        invalid |= (digit as u16) & 0xff00;
-        acc = (acc << 6) | (digit as u32 & 0x3f);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            // The count of characters, hence of bytes, depends only on the length.
-            out[written] = (acc >> bits) as u8;
-            written += 1;
-        }
+    let mut invalid = 0i32;
+    // Whole groups: 4 characters to 3 bytes.
+    let groups = text.len() / 4;
+    for (src, dst) in text.chunks_exact(4).zip(out.chunks_exact_mut(3)) {
+        let (a, b, c, d) = (
+            base64_digit(src[0], url),
+            base64_digit(src[1], url),
+            base64_digit(src[2], url),
+            base64_digit(src[3], url),
+        );
+        // A -1 digit sets bits above the low six; a valid one never does.
+        invalid |= (a | b | c | d) & !0x3f;
+        let n = (a << 18) | (b << 12) | (c << 6) | d;
+        dst[0] = (n >> 16) as u8;
+        dst[1] = (n >> 8) as u8;
+        dst[2] = n as u8;
     }
-    invalid | (acc & ((1 << bits) - 1)) as u16
+    // The tail: 2 or 3 characters to 1 or 2 bytes; the rest of its bits must be zero.
+    let (src, dst) = (&text[groups * 4..], &mut out[groups * 3..]);
+    let mut n = 0i32;
+    for &c in src {
+        let digit = base64_digit(c, url);
+        invalid |= digit & !0x3f;
+        n = (n << 6) | (digit & 0x3f);
+    }
+    let bits = 6 * src.len() as u32;
+    let spare = bits % 8;
+    for (i, byte) in dst.iter_mut().enumerate() {
+        *byte = (n >> (bits - 8 * (i as u32 + 1))) as u8;
+    }
+    invalid |= n & ((1 << spare) - 1);
+    // 1 when any bit is set, without a comparison.
+    ((invalid | invalid.wrapping_neg()) >> 31) as u16 & 1
 }
 
 #[cfg(test)]
@@ -164,7 +180,7 @@ mod tests {
     fn every_character_decodes_as_the_reference_decoders_do() {
         for c in 0..=255u8 {
             let reference = (c as char).to_digit(16).filter(|_| c.is_ascii());
-            assert_eq!(hex_digit(c), reference.map_or(-1, |d| d as i16), "{c:#x}");
+            assert_eq!(hex_digit(c), reference.map_or(-1, |d| d as i32), "{c:#x}");
             for url in [false, true] {
                 let text = [b'A', b'A', c, b'A'];
                 let ours = base64_digit(c, url);

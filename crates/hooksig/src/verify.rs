@@ -82,6 +82,33 @@ impl Verifier {
         self.inner.tolerance
     }
 
+    /// Returns the names of the headers verify reads: the signature header, then the
+    /// timestamp and id headers when the scheme has them.
+    ///
+    /// Every other header is ignored, and names match ASCII-case-insensitively, so a
+    /// binding may pass only the headers whose names equal one of these (ignoring case)
+    /// instead of converting all of them.
+    ///
+    /// ```
+    /// use hooksig::{Config, Verifier};
+    ///
+    /// let verifier = Verifier::new(&Config::preset("svix")?.secret("whsec_c2VjcmV0"))?;
+    /// let names: Vec<&str> = verifier.header_names().collect();
+    /// assert_eq!(names, ["svix-signature", "svix-timestamp", "svix-id"]);
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn header_names(&self) -> impl Iterator<Item = &str> {
+        let c = &self.inner;
+        [
+            Some(&c.signature_header),
+            c.timestamp_header.as_ref(),
+            c.id_header.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|name| &**name)
+    }
+
     /// Returns how many secrets are accepted.
     pub fn secret_count(&self) -> usize {
         self.inner.keys.len()
