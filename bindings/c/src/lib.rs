@@ -393,10 +393,7 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
 /// scheme has them): every other header is ignored by [`hooksig_verify`], so a binding
 /// may leave it out. Names match ASCII-case-insensitively.
 fn header_names(verifier: &hooksig_verifier) -> impl Iterator<Item = &str> {
-    let scheme = verifier.inner.scheme();
-    std::iter::once(scheme.signature_header.as_str())
-        .chain(scheme.timestamp_header.as_deref())
-        .chain(scheme.id_header.as_deref())
+    verifier.inner.header_names()
 }
 
 /// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
