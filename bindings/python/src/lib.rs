@@ -247,9 +247,12 @@ impl Signer {
         let body = Body::extract(body)?;
         let inner = &self.inner;
         let headers = body
-            .with(py, &Vec::new(), gil_release_at(), |bytes, _| {
-                inner.sign(bytes, timestamp, id.as_deref())
-            })
+            .with(
+                py,
+                &input::HeaderList::new(),
+                gil_release_at(),
+                |bytes, _| inner.sign(bytes, timestamp, id.as_deref()),
+            )
             .map_err(|e| errors::to_py(py, &e))?;
         let out = PyDict::new(py);
         for (name, value) in headers {
