@@ -17,10 +17,11 @@ use input::Body;
 
 /// Bodies of at least this many bytes are verified with the GIL released (the default).
 ///
-/// Releasing and re-taking the GIL costs a fixed few hundred nanoseconds uncontended, and
-/// far more when other threads want the GIL back; at 64 KiB the MAC takes ~45 us, so the
-/// cost is around 1% of the work while other threads get the interpreter during the MAC.
-/// The measurement behind it is `python bench/python_bench.py --gil` (bench/python.md).
+/// The release path costs about 150 ns more per call (a reference to each header string,
+/// releasing and re-taking the GIL), and next to busy Python threads the wait to get the GIL
+/// back; at 64 KiB the MAC takes ~45 us, so the fixed cost is under 0.5% while other
+/// threads get the interpreter during the MAC. Measured with
+/// `python bench/python_bench.py --gil`; figures in bench/python.md.
 const DEFAULT_GIL_RELEASE_AT: usize = 64 * 1024;
 
 /// The threshold in force: `HOOKSIG_GIL_RELEASE_AT` (bytes) when set at import, for tuning
