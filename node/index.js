@@ -110,6 +110,18 @@ function flattenHeaders(headers) {
     )
   }
   const flat = []
+  const proto = Object.getPrototypeOf(headers)
+  if (proto === Object.prototype || proto === null) {
+    // A plain object such as IncomingHttpHeaders: the common case, first.
+    const names = Object.keys(headers)
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]
+      const value = headers[name]
+      if (typeof value === 'string') flat.push(name, value)
+      else pushHeader(flat, name, value)
+    }
+    return flat
+  }
   if (Array.isArray(headers)) {
     if (headers.length > 0 && !Array.isArray(headers[0])) {
       // Node's `req.rawHeaders`: already flat.
@@ -268,24 +280,27 @@ class Verifier {
     const inner = build(native.NativeVerifier, scheme, options, 'Verifier')
     // The hot path: native functions bound to this verifier, (body, now, out, ...headers).
     const [verify, isValid] = inner.hotFunctions()
-    Object.defineProperties(this, {
-      _native: { value: inner },
-      _verify: { value: verify },
-      _isValid: { value: isValid },
-      // The addon writes [secretIndex, timestamp or NaN] here: cheaper than a native object.
-      _out: { value: new Float64Array(2) },
-    })
+    this.#native = inner
+    this.#verify = verify
+    this.#isValid = isValid
   }
+
+  // Private fields: in-object and invisible to inspect, JSON and enumeration.
+  #native
+  #verify
+  #isValid
+  // The addon writes [secretIndex, timestamp or NaN] here: cheaper than a native object.
+  #out = new Float64Array(2)
 
   /** Verifies a request; returns what it established or throws VerificationError. */
   verify(body, headers, options) {
     const bytes = body instanceof Uint8Array ? body : toBytes(body)
     const flat = flattenHeaders(headers)
-    const now = nowOf(options)
-    const out = this._out
+    const now = options === undefined ? undefined : nowOf(options)
+    const out = this.#out
     let id
     try {
-      id = this._verify(bytes, now, out, ...flat)
+      id = this.#verify(bytes, now, out, ...flat)
     } catch (err) {
       throw mapError(err)
     }
@@ -301,9 +316,9 @@ class Verifier {
   isValid(body, headers, options) {
     const bytes = body instanceof Uint8Array ? body : toBytes(body)
     const flat = flattenHeaders(headers)
-    const now = nowOf(options)
+    const now = options === undefined ? undefined : nowOf(options)
     try {
-      return this._isValid(bytes, now, this._out, ...flat)
+      return this.#isValid(bytes, now, this.#out, ...flat)
     } catch (err) {
       throw mapError(err)
     }
@@ -311,17 +326,17 @@ class Verifier {
 
   /** The scheme in force, as a plain object (the JSON form of DESIGN.md). */
   get scheme() {
-    return JSON.parse(this._native.schemeJson())
+    return JSON.parse(this.#native.schemeJson())
   }
 
   /** The replay window in force, in seconds, or null for none. */
   get tolerance() {
-    return this._native.tolerance()
+    return this.#native.tolerance()
   }
 
   /** How many secrets are accepted. */
   get secretCount() {
-    return this._native.secretCount()
+    return this.#native.secretCount()
   }
 
   [inspect.custom]() {
