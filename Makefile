@@ -11,7 +11,12 @@ BENCH_TARGETS :=
 
 -include mk/*.mk
 
-.PHONY: test test-rust test-ct-valgrind vectors-check lint lint-rust bench bench-rust vectors
+.PHONY: demo test test-rust test-ct-valgrind vectors-check lint lint-rust bench bench-rust vectors
+
+## demo: the FastAPI example receives valid and tampered webhooks from `hooksig send`.
+demo: python-build
+	cargo build --release -p hooksig-cli
+	examples/demo.sh
 
 ## test: every suite: Rust (unit, vectors, proptests, doctests), then each binding's.
 test: vectors-check test-rust $(TEST_TARGETS)

@@ -11,8 +11,12 @@ Run it (the secrets default to local-testing values; set the env vars in product
 
     AGHANIM_SECRET=... python examples/fastapi/server.py --port 8000
 
-Environment:
-    AGHANIM_SECRET: Aghanim's S2S key (default ``aghanim-local-test-secret``).
+Environment (each defaults to a local-testing value; set them in production):
+    AGHANIM_SECRET: Aghanim's S2S key.
+    AQID_SECRET, ANYCOINS_SECRET, NOYO_SECRET: those providers' webhook secrets.
+    SIGMA_SECRET: Sigma's API key followed by its secret key, concatenated.
+
+``make demo`` starts this server and sends each route valid and tampered webhooks.
 """
 
 from __future__ import annotations
@@ -70,6 +74,41 @@ async def aghanim_webhook(event: Annotated[Any, Depends(aghanim)]) -> Event:
     if handler is None:
         raise HTTPException(status_code=400, detail="Unknown event type")
     return handler(event.get("event_data") or {})
+
+
+# --- AQID, AnyCoins, Sigma, Noyo -------------------------------------------------------------
+# The same shape for each: verify (the dependency), then acknowledge the event. Their docs'
+# handlers do their own work here; the demo only needs the verified answer.
+
+aqid = webhook("aqid", "AQID_SECRET", "aqid-local-test-secret")
+anycoins = webhook("anycoins", "ANYCOINS_SECRET", "anycoins-local-test-secret")
+sigma = webhook("sigma", "SIGMA_SECRET", "sigma-local-api-key" + "sigma-local-secret-key")
+noyo = webhook("noyo", "NOYO_SECRET", "noyo-local-test-secret")
+
+
+def acknowledge(event: Any) -> Event:
+    kind = event.get("event_type") if isinstance(event, dict) else None
+    return {"status": "ok", "event_type": kind}
+
+
+@app.post("/webhooks/aqid")
+async def aqid_webhook(event: Annotated[Any, Depends(aqid)]) -> Event:
+    return acknowledge(event)
+
+
+@app.post("/webhooks/anycoins")
+async def anycoins_webhook(event: Annotated[Any, Depends(anycoins)]) -> Event:
+    return acknowledge(event)
+
+
+@app.post("/webhooks/sigma")
+async def sigma_webhook(event: Annotated[Any, Depends(sigma)]) -> Event:
+    return acknowledge(event)
+
+
+@app.post("/webhooks/noyo")
+async def noyo_webhook(event: Annotated[Any, Depends(noyo)]) -> Event:
+    return acknowledge(event)
 
 
 def main() -> None:
