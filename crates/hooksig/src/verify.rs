@@ -358,25 +358,34 @@ impl<'a> Items<'a> {
         })
     }
 
-    /// Counts the candidates and finds the timestamp field, checking the caps.
+    /// Counts the candidates and finds the timestamp field in one pass, checking the caps.
     fn scan(self, header: &Arc<str>) -> Result<(usize, Option<&'a [u8]>), Error> {
         let invalid = |reason| Error::InvalidHeader {
             header: header.clone(),
             reason,
         };
-        let count = self.candidates().count();
+        let c = self.c;
+        let timestamp_key = c.fields.as_ref().and_then(|f| f.timestamp.as_deref());
+        let (mut count, mut timestamp) = (0, None);
+        for item in self.pieces() {
+            let is_candidate = match &c.fields {
+                Some(fields) => field(item, &fields.signature).is_some(),
+                None => item.starts_with(&c.prefix),
+            };
+            count += usize::from(is_candidate);
+            if let Some(value) = timestamp_key.and_then(|key| field(item, key)) {
+                if timestamp.replace(value).is_some() {
+                    return Err(invalid("it has more than one timestamp field"));
+                }
+            }
+        }
         if count > MAX_SIGNATURE_ITEMS {
             return Err(invalid("it holds more than 32 signatures"));
         }
-        let Some(key) = self.c.fields.as_ref().and_then(|f| f.timestamp.as_deref()) else {
-            return Ok((count, None));
-        };
-        let mut timestamps = self.pieces().filter_map(|item| field(item, key));
-        match (timestamps.next(), timestamps.next()) {
-            (Some(timestamp), None) => Ok((count, Some(timestamp))),
-            (None, _) => Err(invalid("it has no timestamp field")),
-            (Some(_), Some(_)) => Err(invalid("it has more than one timestamp field")),
+        if timestamp_key.is_some() && timestamp.is_none() {
+            return Err(invalid("it has no timestamp field"));
         }
+        Ok((count, timestamp))
     }
 }
 
