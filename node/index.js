@@ -46,8 +46,13 @@ function mapError(err) {
   const code = err && err.code
   if (isVerificationCode.has(code)) return new VerificationError(code, err.message)
   if (isConfigurationCode.has(code)) return new ConfigurationError(code, err.message)
-  // The addon only fails otherwise on an argument this file should have refused.
-  return new TypeError(`hooksig: ${err && err.message ? err.message : String(err)}`)
+  const message = `hooksig: ${err && err.message ? String(err.message).replace(/^hooksig: /, '') : String(err)}`
+  // Otherwise the addon refused an argument this file should have refused first...
+  if (code === 'ERR_INVALID_ARG_TYPE' || (err && err.code === 'InvalidArg')) return new TypeError(message)
+  // ...or caught a panic (a bug): a plain Error that says so, never a crash.
+  const internal = new Error(message)
+  internal.code = code || 'ERR_HOOKSIG_INTERNAL'
+  return internal
 }
 
 function describe(value) {
