@@ -150,10 +150,12 @@ impl fmt::Display for Error {
                  bytes exactly as received (not parsed and re-encoded JSON)",
             ),
             Error::UnknownPreset { name } => {
-                write!(
-                    f,
-                    "unknown preset `{name}`: see `hooksig::PRESETS` for the names"
-                )
+                write!(f, "unknown preset `{name}`: the presets are ")?;
+                for (i, preset) in crate::PRESETS.iter().enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(f, "{sep}{}", preset.name)?;
+                }
+                f.write_str("; or pass a scheme")
             }
             Error::InvalidScheme { field, reason } => {
                 write!(f, "invalid scheme: `{field}` {reason}")

@@ -109,6 +109,21 @@ impl Verifier {
         .map(|name| &**name)
     }
 
+    /// Returns whether verify reads a header of this name (ASCII case ignored): the one
+    /// rule a binding needs to skip converting the headers verify would ignore.
+    ///
+    /// ```
+    /// use hooksig::{Config, Verifier};
+    ///
+    /// let verifier = Verifier::new(&Config::preset("github")?.secret("s"))?;
+    /// assert!(verifier.reads_header(b"x-hub-signature-256"));
+    /// assert!(!verifier.reads_header(b"Content-Type"));
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn reads_header(&self, name: &[u8]) -> bool {
+        self.inner.slot(name).is_some()
+    }
+
     /// Returns how many secrets are accepted.
     pub fn secret_count(&self) -> usize {
         self.inner.keys.len()
@@ -239,21 +254,40 @@ impl<'h> Lookup<'h> {
 impl<'h> Found<'h> {
     fn collect<H: Headers + ?Sized>(c: &Compiled, headers: &'h H) -> Self {
         let mut found = Found::default();
-        let is = |name: &[u8], wanted: &Option<Arc<str>>| {
+        headers.visit(&mut |name, value| match c.slot(name) {
+            Some(Slot::Signature) => found.signature.add(value),
+            Some(Slot::Timestamp) => found.timestamp.add(value),
+            Some(Slot::Id) => found.id.add(value),
+            None => {}
+        });
+        found
+    }
+}
+
+/// Which of the scheme's headers a name is.
+enum Slot {
+    Signature,
+    Timestamp,
+    Id,
+}
+
+impl Compiled {
+    /// Matches a header name against the scheme's, ASCII case ignored.
+    fn slot(&self, name: &[u8]) -> Option<Slot> {
+        let is = |wanted: &Option<Arc<str>>| {
             wanted
                 .as_deref()
                 .is_some_and(|w| name.eq_ignore_ascii_case(w.as_bytes()))
         };
-        headers.visit(&mut |name, value| {
-            if name.eq_ignore_ascii_case(c.signature_header.as_bytes()) {
-                found.signature.add(value);
-            } else if is(name, &c.timestamp_header) {
-                found.timestamp.add(value);
-            } else if is(name, &c.id_header) {
-                found.id.add(value);
-            }
-        });
-        found
+        if name.eq_ignore_ascii_case(self.signature_header.as_bytes()) {
+            Some(Slot::Signature)
+        } else if is(&self.timestamp_header) {
+            Some(Slot::Timestamp)
+        } else if is(&self.id_header) {
+            Some(Slot::Id)
+        } else {
+            None
+        }
     }
 }
 
