@@ -347,6 +347,44 @@ unsafe fn put<T>(out: *mut *mut T, value: T) -> Result<(), Fail> {
     Ok(())
 }
 
+/// The body of every `_new` function: clear `*out`, read the config, build, hand over.
+///
+/// # Safety
+/// As the `_new` functions: `config` valid, `out` NULL or writable, `message_out` NULL
+/// or writable.
+unsafe fn build<T>(
+    config: *const hooksig_config,
+    out: *mut *mut T,
+    message_out: *mut *mut c_char,
+    make: impl FnOnce(&Config) -> Result<T, hooksig::Error>,
+) -> hooksig_code {
+    guard(message_out, || {
+        if !out.is_null() {
+            // SAFETY: non-NULL and writable per the contract; NULL until success.
+            unsafe { out.write(ptr::null_mut()) };
+        }
+        // SAFETY: the caller's config, per the contract.
+        let config = unsafe { self::config(config) }?;
+        let value = make(&config)?;
+        // SAFETY: the caller's `out`, per the contract.
+        unsafe { put(out, value) }
+    })
+}
+
+/// The body of every `_free` function: NULL is ignored, and a panic in a destructor
+/// does not unwind into C.
+///
+/// # Safety
+/// `ptr` is NULL or came from `put` (`Box::into_raw`) and is not used afterwards.
+unsafe fn release<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            // SAFETY: the pointer came from Box::into_raw in `put`, per the contract.
+            drop(unsafe { Box::from_raw(ptr) });
+        }));
+    }
+}
+
 /// Builds a verifier from `config`; on success writes it to `*out` (free it with
 /// [`hooksig_verifier_free`]). Every configuration error surfaces here, never in verify:
 /// `HOOKSIG_UNKNOWN_PRESET`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`,
@@ -361,17 +399,12 @@ pub unsafe extern "C" fn hooksig_verifier_new(
     out: *mut *mut hooksig_verifier,
     message_out: *mut *mut c_char,
 ) -> hooksig_code {
-    guard(message_out, || {
-        if !out.is_null() {
-            // SAFETY: non-NULL and writable per the contract; NULL until success.
-            unsafe { out.write(ptr::null_mut()) };
-        }
-        // SAFETY: the caller's config, per the contract.
-        let config = unsafe { self::config(config) }?;
-        let inner = hooksig::Verifier::new(&config)?;
-        // SAFETY: the caller's `out`, per the contract.
-        unsafe { put(out, hooksig_verifier { inner }) }
-    })
+    // SAFETY: the caller's pointers, per the contract above.
+    unsafe {
+        build(config, out, message_out, |config| {
+            hooksig::Verifier::new(config).map(|inner| hooksig_verifier { inner })
+        })
+    }
 }
 
 /// Frees a verifier (NULL is ignored).
@@ -380,13 +413,8 @@ pub unsafe extern "C" fn hooksig_verifier_new(
 /// `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) {
-    if !verifier.is_null() {
-        // A panic in a destructor must not unwind into C either.
-        let _ = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the pointer came from Box::into_raw in hooksig_verifier_new.
-            drop(unsafe { Box::from_raw(verifier) });
-        }));
-    }
+    // SAFETY: NULL or from hooksig_verifier_new, per the contract.
+    unsafe { release(verifier) }
 }
 
 /// The names of the headers a verifier reads (signature, then timestamp and id when the
@@ -660,17 +688,12 @@ pub unsafe extern "C" fn hooksig_signer_new(
     out: *mut *mut hooksig_signer,
     message_out: *mut *mut c_char,
 ) -> hooksig_code {
-    guard(message_out, || {
-        if !out.is_null() {
-            // SAFETY: non-NULL and writable per the contract; NULL until success.
-            unsafe { out.write(ptr::null_mut()) };
-        }
-        // SAFETY: the caller's config, per the contract.
-        let config = unsafe { self::config(config) }?;
-        let inner = hooksig::Signer::new(&config)?;
-        // SAFETY: the caller's `out`, per the contract.
-        unsafe { put(out, hooksig_signer { inner }) }
-    })
+    // SAFETY: the caller's pointers, per the contract above.
+    unsafe {
+        build(config, out, message_out, |config| {
+            hooksig::Signer::new(config).map(|inner| hooksig_signer { inner })
+        })
+    }
 }
 
 /// Frees a signer (NULL is ignored).
@@ -679,12 +702,8 @@ pub unsafe extern "C" fn hooksig_signer_new(
 /// `signer` is NULL or came from [`hooksig_signer_new`] and is not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_signer_free(signer: *mut hooksig_signer) {
-    if !signer.is_null() {
-        let _ = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the pointer came from Box::into_raw in hooksig_signer_new.
-            drop(unsafe { Box::from_raw(signer) });
-        }));
-    }
+    // SAFETY: NULL or from hooksig_signer_new, per the contract.
+    unsafe { release(signer) }
 }
 
 /// Signs `body` and writes the headers to send to `*out` (free them with
@@ -795,12 +814,8 @@ pub unsafe extern "C" fn hooksig_signed_get(
 /// `result` is NULL or came from [`hooksig_sign`] and is not used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_signed_free(result: *mut hooksig_signed) {
-    if !result.is_null() {
-        let _ = catch_unwind(AssertUnwindSafe(|| {
-            // SAFETY: the pointer came from Box::into_raw in hooksig_sign.
-            drop(unsafe { Box::from_raw(result) });
-        }));
-    }
+    // SAFETY: NULL or from hooksig_sign, per the contract.
+    unsafe { release(result) }
 }
 
 /// Frees a message written through a `message_out` (NULL is ignored).
