@@ -9,7 +9,7 @@ import type { ConfigOptions, SchemeInput, Verified, Verifier } from './index'
 export interface WebhookMiddlewareOptions {
   /** The status of a failed verification (default 403); the body is `{"error": code}`. */
   status?: number
-  /** The largest body read, in bytes (default 5 MiB); larger is 413 `{"error": "body_too_large"}`. */
+  /** The largest body read, in bytes (default 1 MiB); larger is 413 `{"error": "body_too_large"}`. */
   limit?: number
   /** Parse the body as JSON into `req.body` (default true); false sets `req.body` to the raw Buffer. A signed body that is not JSON is 400 `{"error": "invalid_json"}`. */
   json?: boolean

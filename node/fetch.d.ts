@@ -16,7 +16,7 @@ export interface Webhook<T = unknown> {
 
 /** Options of `verifyRequest`. */
 export interface VerifyRequestOptions {
-  /** The largest body read, in bytes (default 5 MiB). */
+  /** The largest body read, in bytes (default 1 MiB). */
   limit?: number
   /** Parse the body as JSON (default true). */
   json?: boolean
@@ -44,7 +44,7 @@ export declare function verifyRequest<T = unknown>(
 export interface WebhookHandlerOptions {
   /** The status of a failed verification (default 403); the body is `{"error": code}`. */
   status?: number
-  /** The largest body read, in bytes (default 5 MiB); larger is 413. */
+  /** The largest body read, in bytes (default 1 MiB); larger is 413. */
   limit?: number
   /** Parse the body as JSON (default true); a signed body that is not JSON is 400 `{"error": "invalid_json"}`. */
   json?: boolean

@@ -40,9 +40,9 @@ function statusOption(status, where) {
   return status
 }
 
-/** Checks the `limit` option: the largest body read, in bytes (default 5 MiB). */
+/** Checks the `limit` option: the largest body read, in bytes (default 1 MiB). */
 function limitOption(limit, where) {
-  if (limit === undefined) return 5 * 1024 * 1024
+  if (limit === undefined) return 1024 * 1024
   if (!Number.isSafeInteger(limit) || limit < 0) {
     throw new TypeError(`hooksig: ${where} option limit must be a non-negative integer of bytes, not ${limit}`)
   }

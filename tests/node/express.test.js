@@ -237,6 +237,22 @@ test('the middleware sees the raw bytes whatever parser runs elsewhere', async (
     }
   })
 
+  await t.test('the default limit is 1 MiB: one byte more is 413 before any hashing', async () => {
+    const app = express()
+    app.post('/default', webhook('svix', { secret, json: false }), (req, res) => res.json({ n: req.body.length }))
+    const { url, stop } = await listen(app)
+    try {
+      const exact = 'x'.repeat(1024 * 1024)
+      const ok = await post(`${url}/default`, exact, signer.sign(exact))
+      assert.deepEqual([ok.status, ok.json], [200, { n: 1024 * 1024 }])
+      const over = exact + 'x'
+      const big = await post(`${url}/default`, over, signer.sign(over))
+      assert.deepEqual([big.status, big.json], [413, { error: 'body_too_large' }])
+    } finally {
+      await stop()
+    }
+  })
+
   await t.test('plain node:http works too', async () => {
     const mw = webhook('svix', { secret })
     const { url, stop } = await listen((req, res) => mw(req, res, () => res.end(`ok ${req.webhook.id}`)))
