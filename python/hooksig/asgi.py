@@ -14,6 +14,10 @@ raw ASGI headers and either answers (403 ``{"error": code}`` by default) or pass
 on with the body replayed, and the :class:`hooksig.Verified` result in
 ``scope["state"]["webhook"]`` (``request.state.webhook`` in Starlette). Other paths pass
 through untouched.
+
+A body over ``max_body`` bytes (default 1 MiB) answers 413 ``{"error": "body_too_large"}``
+without being hashed: at once when its Content-Length says so, otherwise (a chunked body) as
+soon as the chunks read add up to more than the limit.
 """
 
 from __future__ import annotations
@@ -24,9 +28,18 @@ from typing import Any, Callable
 
 from hooksig._errors import VerificationError
 from hooksig._hooksig import Verifier
-from hooksig._http import DEFAULT_STATUS, ErrorBody, default_error_body
+from hooksig._http import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_STATUS,
+    TOO_LARGE_STATUS,
+    ErrorBody,
+    check_max_body,
+    declared_length,
+    default_error_body,
+    too_large,
+)
 
-__all__ = ["WebhookMiddleware"]
+__all__ = ["DEFAULT_MAX_BODY", "WebhookMiddleware"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -43,6 +56,8 @@ class WebhookMiddleware:
         verifiers: exact request path to the :class:`hooksig.Verifier` for it.
         status_code: the status of a rejection (default 403).
         error_body: builds the JSON body of a rejection (default ``{"error": code}``).
+        max_body: the largest body read, in bytes (default 1 MiB); a larger one answers 413
+            with ``error_body`` of an error whose code is ``body_too_large``. None: no limit.
     """
 
     def __init__(
@@ -52,6 +67,7 @@ class WebhookMiddleware:
         *,
         status_code: int = DEFAULT_STATUS,
         error_body: ErrorBody = default_error_body,
+        max_body: int | None = DEFAULT_MAX_BODY,
     ) -> None:
         for path, verifier in verifiers.items():
             if not isinstance(verifier, Verifier):
@@ -62,6 +78,7 @@ class WebhookMiddleware:
         self.verifiers = dict(verifiers)
         self.status_code = status_code
         self.error_body = error_body
+        self.max_body = check_max_body(max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         verifier = self.verifiers.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -69,12 +86,24 @@ class WebhookMiddleware:
             await self.app(scope, receive, send)
             return
 
+        limit = self.max_body
+        if limit is not None and _content_length(scope) > limit:
+            await self._too_large(send, limit)
+            return
+
         chunks = []
+        size = 0
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
                 return
-            chunks.append(message.get("body", b""))
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if limit is not None and size > limit:
+                # Stop reading: what was read is dropped, never hashed.
+                await self._too_large(send, limit)
+                return
+            chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
@@ -96,6 +125,18 @@ class WebhookMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    async def _too_large(self, send: Send, limit: int) -> None:
+        await _send_json(send, TOO_LARGE_STATUS, self.error_body(too_large(limit)))
+
+
+def _content_length(scope: Scope) -> int:
+    """The declared Content-Length, or -1 when there is none (a chunked body)."""
+    for name, value in scope.get("headers", []):
+        if name.lower() == b"content-length":
+            length = declared_length(value)
+            return -1 if length is None else length
+    return -1
 
 
 async def _send_json(send: Send, status: int, content: Any) -> None:

@@ -16,24 +16,35 @@
 
 The dependency reads the raw body itself (no parser touches it first), verifies it with the
 request headers and stores the :class:`hooksig.Verified` result in ``request.state.webhook``.
-A rejected request raises :class:`WebhookRejected`; :func:`install` makes the app answer it with
-the configured status and JSON body. Without :func:`install`, FastAPI's own handler answers it
-with the same status and ``{"detail": <body>}``.
+A body over ``max_body`` bytes (default 1 MiB) is rejected with 413 and code ``body_too_large``
+without being hashed (and, unless something read it before the dependency, without being read
+past the limit). A rejected request raises :class:`WebhookRejected`; :func:`install` makes the
+app answer it with the configured status and JSON body. Without :func:`install`, FastAPI's own
+handler answers it with the same status and ``{"detail": <body>}``.
 """
 
 # No `from __future__ import annotations` here: FastAPI reads the dependency's annotations
 # (`request: Request`) at runtime, and cannot resolve them as strings on a callable instance.
 import json
-from typing import Any
+from typing import Any, Optional
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from hooksig._errors import VerificationError
 from hooksig._hooksig import Verifier
-from hooksig._http import DEFAULT_STATUS, ErrorBody, default_error_body
+from hooksig._http import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_STATUS,
+    TOO_LARGE_STATUS,
+    ErrorBody,
+    check_max_body,
+    declared_length,
+    default_error_body,
+    too_large,
+)
 
-__all__ = ["WebhookBody", "WebhookJSON", "WebhookRejected", "install"]
+__all__ = ["DEFAULT_MAX_BODY", "WebhookBody", "WebhookJSON", "WebhookRejected", "install"]
 
 
 class WebhookRejected(HTTPException):
@@ -67,6 +78,9 @@ class WebhookBody:
         verifier: the :class:`hooksig.Verifier` for this endpoint's provider.
         status_code: the status of a rejection (default 403).
         error_body: builds the JSON body of a rejection (default ``{"error": code}``).
+        max_body: the largest body read, in bytes (default 1 MiB); a larger one is rejected
+            with 413 and ``error_body`` of an error whose code is ``body_too_large``.
+            None: no limit.
     """
 
     def __init__(
@@ -75,20 +89,47 @@ class WebhookBody:
         *,
         status_code: int = DEFAULT_STATUS,
         error_body: ErrorBody = default_error_body,
+        max_body: Optional[int] = DEFAULT_MAX_BODY,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError(f"verifier must be a hooksig.Verifier, not {type(verifier).__name__}")
         self.verifier = verifier
         self.status_code = status_code
         self.error_body = error_body
+        self.max_body = check_max_body(max_body)
 
     async def __call__(self, request: Request) -> bytes:
-        body = await request.body()
+        body = await self._read(request)
         try:
             request.state.webhook = self.verifier.verify(body, request.headers)
         except VerificationError as error:
             raise WebhookRejected(self.status_code, error.code, self.error_body(error)) from None
         return body
+
+    async def _read(self, request: Request) -> bytes:
+        """The raw body, read at most ``max_body + 1`` bytes far (chunk by chunk)."""
+        limit = self.max_body
+        if limit is None:
+            return await request.body()
+        length = declared_length(request.headers.get("content-length"))
+        if length is not None and length > limit:
+            raise self._too_large(limit)
+        chunks = []
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(limit)
+            chunks.append(chunk)
+        body = b"".join(chunks)
+        # Where Request.body() caches it, so that the endpoint and other dependencies can
+        # still call `await request.body()` (the stream is consumed).
+        request._body = body
+        return body
+
+    def _too_large(self, limit: int) -> WebhookRejected:
+        error = too_large(limit)
+        return WebhookRejected(TOO_LARGE_STATUS, error.code, self.error_body(error))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.verifier!r})"
