@@ -30,5 +30,5 @@ load: load-deps load-native python-build node-build ruby-deps
 ## soak: $(SOAK_N) verifications in one process per language, RSS at start and end.
 soak: load-native python-build node-build ruby-deps
 	$(PY) load/soak.py $(SOAK_N)
-	node load/soak.js $(SOAK_N)
+	node --expose-gc load/soak.js $(SOAK_N)
 	HOOKSIG_LIB=$(LOAD_LIB) ruby load/soak.rb $(SOAK_N)
