@@ -12,6 +12,9 @@ module Hooksig
     # It reads the raw body itself (so no parser can alter the signed bytes), rewinds it
     # for the app, and stores the Hooksig::Verified result in env["hooksig.verified"].
     # A request that does not verify gets 403 and {"error": "<code>"} by default.
+    # A body over max_body: bytes (default 1 MiB) gets 413 and {"error": "body_too_large"}
+    # without being hashed: at once when its Content-Length says so, otherwise (chunked) once
+    # max_body + 1 bytes were read.
     #
     #   use Hooksig::Rack::Middleware, "github", secret: ENV.fetch("GITHUB_WEBHOOK_SECRET"),
     #                                  path: "/webhooks/github"
@@ -20,6 +23,10 @@ module Hooksig
     class Middleware
       # The env key of the Hooksig::Verified result.
       ENV_KEY = "hooksig.verified"
+      # The default max_body:, in bytes (1 MiB).
+      DEFAULT_MAX_BODY = 1_048_576
+      # The code (and VerificationError#code given to on_error) of a body over max_body:.
+      TOO_LARGE_CODE = "body_too_large"
 
       # app:: the Rack app
       # preset_or_scheme, secret:, secrets:, params:, tolerance::: as Hooksig::Verifier.new,
@@ -31,9 +38,12 @@ module Hooksig
       # status:: the status of a rejection (default 403)
       # on_error:: a Proc (error, env) returning a Rack response, replacing the default
       # env_key:: where the result goes (default "hooksig.verified")
+      # max_body:: the largest body read, in bytes (default 1 MiB); a larger one answers 413
+      #            (or on_error with a VerificationError whose code is "body_too_large");
+      #            nil for no limit
       def initialize(app, preset_or_scheme = nil, verifier: nil, path: nil,
                      methods: %w[POST PUT PATCH], status: 403, on_error: nil,
-                     env_key: ENV_KEY, **verifier_options)
+                     env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, **verifier_options)
         @app = app
         @verifier = verifier || build_verifier(preset_or_scheme, verifier_options)
         @paths = path.nil? ? nil : Array(path).freeze
@@ -41,6 +51,7 @@ module Hooksig
         @status = Integer(status)
         @on_error = on_error
         @env_key = env_key
+        @max_body = check_max_body(max_body)
       end
 
       # Verifies a request in scope, then calls the app or rejects it.
@@ -48,6 +59,8 @@ module Hooksig
         return @app.call(env) unless in_scope?(env)
 
         body = read_body(env)
+        return reject(too_large, env, 413) if body.nil?
+
         begin
           env[@env_key] = @verifier.verify(body, env)
         rescue VerificationError => e
@@ -81,13 +94,26 @@ module Hooksig
         end
       end
 
-      # Reads the raw body and leaves it readable for the app.
+      def check_max_body(max_body)
+        return nil if max_body.nil?
+        raise TypeError, "max_body: must be an Integer or nil, not #{max_body.class}" unless max_body.is_a?(Integer)
+        raise ArgumentError, "max_body: must be >= 0, not #{max_body}" if max_body.negative?
+
+        max_body
+      end
+
+      # Reads the raw body and leaves it readable for the app; nil when it is over max_body:
+      # (then at most max_body + 1 bytes were read, none when Content-Length says so).
       def read_body(env)
+        return nil if @max_body && declared_length(env) > @max_body
+
         input = env["rack.input"]
         return +"" if input.nil?
 
         input.rewind if input.respond_to?(:rewind)
-        body = input.read || +""
+        body = @max_body ? read_at_most(input, @max_body + 1) : (input.read || +"")
+        return nil if @max_body && body.bytesize > @max_body
+
         begin
           input.rewind
         rescue NoMethodError, IOError, Errno::ESPIPE
@@ -96,12 +122,34 @@ module Hooksig
         body
       end
 
-      def reject(error, env)
+      # The CONTENT_LENGTH as an Integer, or -1 when absent or not plain digits (chunked).
+      def declared_length(env)
+        value = env["CONTENT_LENGTH"]
+        value.is_a?(String) && value.match?(/\A\s*\d+\s*\z/) ? Integer(value.strip, 10) : -1
+      end
+
+      # Reads until EOF or `limit` bytes, whichever comes first (read(n) may return fewer).
+      def read_at_most(input, limit)
+        body = String.new(encoding: Encoding::BINARY)
+        while body.bytesize < limit
+          chunk = input.read(limit - body.bytesize)
+          break if chunk.nil? || chunk.empty?
+
+          body << chunk
+        end
+        body
+      end
+
+      def too_large
+        VerificationError.new("the body is larger than the #{@max_body}-byte limit", code: TOO_LARGE_CODE)
+      end
+
+      def reject(error, env, status = @status)
         return @on_error.call(error, env) if @on_error
 
         payload = JSON.generate(error: error.code)
-        [@status, { "content-type" => "application/json",
-                    "content-length" => payload.bytesize.to_s }, [payload]]
+        [status, { "content-type" => "application/json",
+                   "content-length" => payload.bytesize.to_s }, [payload]]
       end
     end
   end
