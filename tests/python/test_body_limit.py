@@ -10,6 +10,7 @@ Each app has the same four routes, all verifying GitHub webhooks:
 No `from __future__ import annotations`: FastAPI resolves the routes' annotations at runtime.
 """
 
+import asyncio
 import json
 import socket
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request as StarletteRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from werkzeug.test import EnvironBuilder
 
 import hooksig
 from hooksig import asgi, fastapi, flask
@@ -206,3 +208,84 @@ def test_max_body_is_checked_when_built() -> None:
             verify_webhook(verifier(), max_body=bad)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_body must be >= 0"):
         verify_webhook(verifier(), max_body=-1)
+
+
+# --- an endless chunked body, straight into each helper ----------------------------------
+# (no server could send one whole: the helper must stop on its own, reading little past the
+# limit; a helper that read to the end would never return)
+
+
+def endless_receive(chunk: bytes, reads: list[int]) -> Callable[[], Any]:
+    async def receive() -> dict[str, Any]:
+        reads.append(len(chunk))
+        return {"type": "http.request", "body": chunk, "more_body": True}
+
+    return receive
+
+
+def call_asgi(app: Any, path: str, receive: Callable[[], Any]) -> tuple[int, bytes]:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in sign(b"x").items()],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    start, body = sent[0], b"".join(m.get("body", b"") for m in sent[1:])
+    return start["status"], body
+
+
+@pytest.mark.parametrize("build", [fastapi_app, asgi_app], ids=["fastapi", "asgi"])
+def test_endless_body_asgi(build: Callable[[], Any]) -> None:
+    reads: list[int] = []
+    status, body = call_asgi(build(), "/small", endless_receive(b"z" * 30, reads))
+    assert (status, json.loads(body)) == (413, {"error": "body_too_large"})
+    assert sum(reads) == 120  # the chunk that went past the limit of 100 is the last read
+
+
+class EndlessInput:
+    """A WSGI input that never ends; counts what is read from it."""
+
+    def __init__(self) -> None:
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        n = 4096 if size is None or size < 0 else min(size, 4096)
+        self.read_bytes += n
+        return b"z" * n
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def test_endless_body_flask() -> None:
+    headers = list(sign(b"x").items())
+    environ = EnvironBuilder(path="/small", method="POST", headers=headers).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    stream = EndlessInput()
+    environ["wsgi.input"] = stream
+    environ["wsgi.input_terminated"] = True  # what a server that de-chunks sets
+    status: list[str] = []
+
+    def start_response(code: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        status.append(code)
+        return lambda data: None
+
+    body = b"".join(flask_app()(environ, start_response))
+    assert status[0].startswith("413") and json.loads(body) == {"error": "body_too_large"}
+    assert stream.read_bytes == SMALL + 1
