@@ -26,8 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "target/release/hooksig"
 SECRET = "load-aghanim-secret"  # a local test value, never a real one
 RSS_BAR = 0.10
-# 60 % valid, 20 % tampered, 20 % replayed
-PATTERN = ["valid", "valid", "tampered", "valid", "replayed"] * 2
+# The request mix: 60 % valid, 20 % tampered, 20 % replayed (--mix valid: valid only,
+# --mix invalid: tampered and replayed only; to see where a difference in requests/s lies).
+MIXES = {
+    "default": ["valid", "valid", "tampered", "valid", "replayed"] * 2,
+    "valid": ["valid"],
+    "invalid": ["tampered", "replayed"],
+}
+PATTERN = MIXES["default"]
 ENV = {
     "AGHANIM_SECRET": SECRET,
     "AGHANIM_WEBHOOK_SECRET": SECRET,
@@ -182,12 +188,16 @@ def run_app(args: argparse.Namespace, name: str, cmd: list[str], route: str, kin
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20, help="measured wrk run per app")
-    parser.add_argument("--warmup", type=int, default=5, help="warm-up wrk run per app")
+    parser.add_argument("--warmup", type=int, default=10, help="warm-up wrk run per app")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", help="comma list of app names (default: all)")
+    parser.add_argument("--mix", choices=sorted(MIXES), default="default",
+                        help="default: 60 %% valid, 20 %% tampered, 20 %% replayed")
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args()
+    global PATTERN
+    PATTERN = MIXES[args.mix]
     if not CLI.exists():
         sys.exit(f"{CLI} is missing: cargo build --release -p hooksig-cli")
     only = set(args.only.split(",")) if args.only else None

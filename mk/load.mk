@@ -4,9 +4,11 @@
 # TEST_TARGETS. Results and how to read them: load/README.md.
 
 LOAD_SECONDS ?= 20
-LOAD_WARMUP ?= 5
+LOAD_WARMUP ?= 10
 LOAD_THREADS ?= 2
 LOAD_CONNECTIONS ?= 32
+# e.g. LOAD_ARGS="--only express,express-snippet --mix valid" (see python3 load/run.py --help)
+LOAD_ARGS ?=
 SOAK_N ?= 1000000
 LOAD_LIB := $(abspath target/release/libhooksig_c.so)
 
@@ -25,7 +27,7 @@ load-native:
 ## load: wrk, $(LOAD_SECONDS) s per app after a $(LOAD_WARMUP) s warm-up, 127.0.0.1 only.
 load: load-deps load-native python-build node-build ruby-deps
 	python3 load/run.py --seconds $(LOAD_SECONDS) --warmup $(LOAD_WARMUP) \
-		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS)
+		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS) $(LOAD_ARGS)
 
 ## soak: $(SOAK_N) verifications in one process per language, RSS at start and end.
 soak: load-native python-build node-build ruby-deps
