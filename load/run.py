@@ -45,10 +45,18 @@ ENV = {
 
 # name, command (PORT is replaced), path, which verifier
 APPS = [
-    ("fastapi", [".venv/bin/python", "examples/fastapi/server.py", "--port", "PORT"],
-     "/webhooks/aghanim", "hooksig"),
-    ("fastapi-snippet", [".venv/bin/python", "load/snippet_fastapi.py", "--port", "PORT"],
-     "/webhooks/aghanim", "snippet"),
+    (
+        "fastapi",
+        [".venv/bin/python", "examples/fastapi/server.py", "--port", "PORT"],
+        "/webhooks/aghanim",
+        "hooksig",
+    ),
+    (
+        "fastapi-snippet",
+        [".venv/bin/python", "load/snippet_fastapi.py", "--port", "PORT"],
+        "/webhooks/aghanim",
+        "snippet",
+    ),
     ("express", ["node", "examples/express/server.js"], "/webhooks/aghanim", "hooksig"),
     ("express-snippet", ["node", "load/snippet_express.js"], "/webhooks/aghanim", "snippet"),
     ("sinatra", ["ruby", "examples/sinatra/server.rb"], "/webhook", "hooksig"),
@@ -80,9 +88,24 @@ def body(player_id: str) -> str:
 
 def sign(text: str, timestamp: int) -> dict[str, str]:
     out = subprocess.run(
-        [str(CLI), "sign", "--preset", "aghanim", "--secret-env", "AGHANIM_SECRET",
-         "--data", text, "--timestamp", str(timestamp), "--format", "json"],
-        check=True, capture_output=True, text=True, env={**os.environ, **ENV},
+        [
+            str(CLI),
+            "sign",
+            "--preset",
+            "aghanim",
+            "--secret-env",
+            "AGHANIM_SECRET",
+            "--data",
+            text,
+            "--timestamp",
+            str(timestamp),
+            "--format",
+            "json",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
     ).stdout
     headers: dict[str, str] = json.loads(out)
     return headers
@@ -103,8 +126,12 @@ def write_requests(path: Path, route: str, replay_expect: int) -> None:
         "tampered": (tampered, sign(signed_tampered, now)),
         "replayed": (replayed, sign(replayed, now - 3600)),  # outside the 300 s window
     }
-    lines = ["return {", f"  path = {lua_str(route)},", f"  replay_expect = {replay_expect},",
-             "  pattern = {" + ", ".join(lua_str(k) for k in PATTERN) + "},"]
+    lines = [
+        "return {",
+        f"  path = {lua_str(route)},",
+        f"  replay_expect = {replay_expect},",
+        "  pattern = {" + ", ".join(lua_str(k) for k in PATTERN) + "},",
+    ]
     for kind, (text, headers) in kinds.items():
         hs = {**headers, "Content-Type": "application/json"}
         items = ", ".join(f"[{lua_str(k)}] = {lua_str(v)}" for k, v in hs.items())
@@ -127,23 +154,38 @@ def wait_port(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
 
 
 def wrk(args: argparse.Namespace, url: str, seconds: int, requests_file: Path) -> dict[str, str]:
-    cmd = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--timeout", "10s",
-           "-s", str(ROOT / "load/mix.lua"), url]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True,
-                         env={**os.environ, "HOOKSIG_LOAD_REQUESTS": str(requests_file)}).stdout
-    result_line = next((l for l in out.splitlines() if l.startswith("HOOKSIG_RESULT ")), None)
+    cmd = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "load/mix.lua"),
+        url,
+    ]
+    out = subprocess.run(
+        cmd,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOOKSIG_LOAD_REQUESTS": str(requests_file)},
+    ).stdout
+    result_line = next((ln for ln in out.splitlines() if ln.startswith("HOOKSIG_RESULT ")), None)
     if result_line is None:
         sys.exit(f"no result from wrk:\n{out}")
     result = dict(kv.split("=", 1) for kv in result_line.split()[1:])
-    other = next((l for l in out.splitlines() if l.startswith("HOOKSIG_FIRST_OTHER ")), None)
+    other = next((ln for ln in out.splitlines() if ln.startswith("HOOKSIG_FIRST_OTHER ")), None)
     if other:
         result["first_other"] = other.split(" ", 1)[1]
-    result["command"] = " ".join(cmd[:-3] + ["load/mix.lua", url])
+    result["command"] = " ".join([*cmd[:-3], "load/mix.lua", url])
     return result
 
 
-def run_app(args: argparse.Namespace, name: str, cmd: list[str], route: str, kind: str,
-            tmp: Path) -> dict[str, object]:
+def run_app(
+    args: argparse.Namespace, name: str, cmd: list[str], route: str, kind: str, tmp: Path
+) -> dict[str, object]:
     port = free_port()
     cmd = [str(port) if c == "PORT" else c for c in cmd]
     log = tmp / f"{name}.log"
@@ -173,13 +215,23 @@ def run_app(args: argparse.Namespace, name: str, cmd: list[str], route: str, kin
             proc.wait()
     growth = (rss_after - rss_before) / rss_before
     row: dict[str, object] = {
-        "app": name, "verifier": kind, "pid_cmd": " ".join(cmd), "rss_start_kib": rss_start,
-        "rss_before_kib": rss_before, "rss_after_kib": rss_after, "rss_idle_kib": rss_idle,
-        "rss_growth": growth, "warmup_wrong": int(warm["wrong"]), **res,
+        "app": name,
+        "verifier": kind,
+        "pid_cmd": " ".join(cmd),
+        "rss_start_kib": rss_start,
+        "rss_before_kib": rss_before,
+        "rss_after_kib": rss_after,
+        "rss_idle_kib": rss_idle,
+        "rss_growth": growth,
+        "warmup_wrong": int(warm["wrong"]),
+        **res,
     }
-    print(f"{name:16} {float(res['rps']):9.1f} req/s  wrong={res['wrong']} (warm-up {warm['wrong']}) "
-          f"replayed_accepted={res['replayed_accepted']}  RSS {rss_before} -> {rss_after} KiB "
-          f"({growth:+.1%})", flush=True)
+    print(
+        f"{name:16} {float(res['rps']):9.1f} req/s  wrong={res['wrong']} (warm-up {warm['wrong']}) "
+        f"replayed_accepted={res['replayed_accepted']}  RSS {rss_before} -> {rss_after} KiB "
+        f"({growth:+.1%})",
+        flush=True,
+    )
     if "first_other" in res:
         print(f"   first unexpected answer: {res['first_other']}", flush=True)
     return row
@@ -192,8 +244,12 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--only", help="comma list of app names (default: all)")
-    parser.add_argument("--mix", choices=sorted(MIXES), default="default",
-                        help="default: 60 %% valid, 20 %% tampered, 20 %% replayed")
+    parser.add_argument(
+        "--mix",
+        choices=sorted(MIXES),
+        default="default",
+        help="default: 60 %% valid, 20 %% tampered, 20 %% replayed",
+    )
     parser.add_argument("--json", type=Path, help="write the rows here as JSON")
     args = parser.parse_args()
     global PATTERN
@@ -210,24 +266,37 @@ def main() -> None:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 
     print()
-    print(f"| app | verifier | requests/s | answers | wrong | replayed accepted | "
-          f"RSS after warm-up (KiB) | RSS after load (KiB) | growth |")
+    print(
+        "| app | verifier | requests/s | answers | wrong | replayed accepted | "
+        "RSS after warm-up (KiB) | RSS after load (KiB) | growth |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['app']} | {r['verifier']} | {float(str(r['rps'])):.0f} | {r['answered']} | "
-              f"{r['wrong']} | {r['replayed_accepted']} | {r['rss_before_kib']} | "
-              f"{r['rss_after_kib']} | {float(str(r['rss_growth'])):+.1%} |")
+        print(
+            f"| {r['app']} | {r['verifier']} | {float(str(r['rps'])):.0f} | {r['answered']} | "
+            f"{r['wrong']} | {r['replayed_accepted']} | {r['rss_before_kib']} | "
+            f"{r['rss_after_kib']} | {float(str(r['rss_growth'])):+.1%} |"
+        )
     by_name = {str(r["app"]): r for r in rows}
     for base in ("fastapi", "express", "sinatra"):
         if base in by_name and f"{base}-snippet" in by_name:
             ratio = float(str(by_name[base]["rps"])) / float(str(by_name[f"{base}-snippet"]["rps"]))
             print(f"{base}: hooksig / snippet requests/s = {ratio:.2f}")
-    failed = [r for r in rows if r["verifier"] == "hooksig"
-              and (int(str(r["wrong"])) or int(str(r["warmup_wrong"]))
-                   or float(str(r["rss_growth"])) > RSS_BAR)]
+    failed = [
+        r
+        for r in rows
+        if r["verifier"] == "hooksig"
+        and (
+            int(str(r["wrong"]))
+            or int(str(r["warmup_wrong"]))
+            or float(str(r["rss_growth"])) > RSS_BAR
+        )
+    ]
     snippet_wrong = [r for r in rows if r["verifier"] == "snippet" and int(str(r["wrong"]))]
     if failed or snippet_wrong:
-        print("FAILED: " + ", ".join(str(r["app"]) for r in failed + snippet_wrong), file=sys.stderr)
+        print(
+            "FAILED: " + ", ".join(str(r["app"]) for r in failed + snippet_wrong), file=sys.stderr
+        )
         sys.exit(1)
     print("load: every hooksig app answered every request as expected; RSS within 10 %.")
 

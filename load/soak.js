@@ -27,9 +27,7 @@ function collect() {
 
 const verifier = new Verifier('aghanim', { secret: SECRET })
 const signer = new Signer('aghanim', { secret: SECRET })
-const body = Buffer.from(
-  '{"event_type":"item.add","event_data":{"player_id":"p_1024","items":[{"sku":"gems_500"}]}}',
-)
+const body = Buffer.from('{"event_type":"item.add","event_data":{"player_id":"p_1024","items":[{"sku":"gems_500"}]}}')
 const now = Math.floor(Date.now() / 1000)
 const valid = signer.sign(body, { timestamp: now })
 const stale = signer.sign(body, { timestamp: now - 3600 }) // outside the 300 s window

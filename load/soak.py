@@ -39,8 +39,10 @@ valid = signer.sign(body, timestamp=now)
 stale = signer.sign(body, timestamp=now - 3600)  # outside the 300 s window
 tampered = body.replace(b"gems_500", b"gems_900")
 # (body, headers, expected code or None for valid)
-CASES = [(body, valid, None)] * 8 + [(tampered, valid, "signature_mismatch"),
-                                     (body, stale, "timestamp_too_old")]
+CASES = [(body, valid, None)] * 8 + [
+    (tampered, valid, "signature_mismatch"),
+    (body, stale, "timestamp_too_old"),
+]
 
 
 def run(n: int, start: int) -> int:
@@ -72,7 +74,11 @@ elapsed = time.perf_counter() - t0
 gc.collect()
 rss_end = rss_kib()
 growth = (rss_end - rss_start) / rss_start
-print(f"python: {N} verifications in {elapsed:.1f} s ({N / elapsed:,.0f}/s), wrong answers: {wrong}")
-print(f"python: RSS start {rss_start} KiB, end {rss_end} KiB ({growth:+.2%}), "
-      f"max {max(samples)} KiB; samples every {SAMPLE_EVERY}: {samples}")
+print(
+    f"python: {N} verifications in {elapsed:.1f} s ({N / elapsed:,.0f}/s), wrong answers: {wrong}"
+)
+print(
+    f"python: RSS start {rss_start} KiB, end {rss_end} KiB ({growth:+.2%}), "
+    f"max {max(samples)} KiB; samples every {SAMPLE_EVERY}: {samples}"
+)
 sys.exit(1 if wrong or growth > 0.10 else 0)
