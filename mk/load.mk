@@ -12,7 +12,7 @@ LOAD_ARGS ?=
 SOAK_N ?= 1000000
 LOAD_LIB := $(abspath target/release/libhooksig_c.so)
 
-.PHONY: load load-deps load-native soak
+.PHONY: load load-ab load-deps load-native soak
 
 ## load-deps: wrk (Debian package), installed when missing and running as root.
 load-deps:
@@ -28,6 +28,14 @@ load-native:
 load: load-deps load-native python-build node-build ruby-deps
 	python3 load/run.py --seconds $(LOAD_SECONDS) --warmup $(LOAD_WARMUP) \
 		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS) $(LOAD_ARGS)
+
+## load-ab: requests/s of each app vs its snippet twin, both servers up, wrk alternating
+## between them ($(LOAD_AB_ROUNDS) rounds of $(LOAD_AB_SECONDS) s each): less drift on a shared machine.
+LOAD_AB_ROUNDS ?= 6
+LOAD_AB_SECONDS ?= 5
+load-ab: load-deps load-native python-build node-build ruby-deps
+	python3 load/ab.py --rounds $(LOAD_AB_ROUNDS) --seconds $(LOAD_AB_SECONDS) --warmup $(LOAD_WARMUP) \
+		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS)
 
 ## soak: $(SOAK_N) verifications in one process per language, RSS at start and end.
 soak: load-native python-build node-build ruby-deps
