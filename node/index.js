@@ -206,8 +206,7 @@ function configArgs(scheme, options, where) {
   let preset
   let schemeJson
   if (typeof scheme === 'string') {
-    if (scheme.trimStart().startsWith('{')) schemeJson = scheme
-    else preset = scheme
+    preset = scheme // the core tells a preset name from a scheme's JSON text
   } else if (scheme !== null && typeof scheme === 'object' && !Array.isArray(scheme)) {
     schemeJson = JSON.stringify(scheme)
   } else {

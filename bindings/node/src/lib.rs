@@ -63,7 +63,8 @@ fn config(
     tolerance: Option<Either<f64, BigInt>>,
 ) -> Result<Config, &'static str> {
     let scheme = match (preset, scheme_json) {
-        (Some(name), None) => Scheme::preset(&name),
+        // A string from the user: a preset name or a scheme's JSON (the core's rule).
+        (Some(text), None) => Scheme::from_text(&text),
         (None, Some(json)) => Scheme::from_json(&json),
         _ => return Err(argument_error("give a preset name or a scheme")),
     }

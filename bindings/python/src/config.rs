@@ -100,12 +100,13 @@ pub(crate) fn build(
 fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::Scheme, Origin)> {
     if let Ok(text) = scheme.cast::<PyString>() {
         let text = text.to_cow()?;
-        if text.trim_start().starts_with('{') {
-            let parsed = hooksig::Scheme::from_json(&text).map_err(|e| to_py(py, &e))?;
-            return Ok((parsed, Origin::Custom));
-        }
-        let parsed = hooksig::Scheme::preset(&text).map_err(|e| to_py(py, &e))?;
-        return Ok((parsed, Origin::Preset(text.into_owned())));
+        let parsed = hooksig::Scheme::from_text(&text).map_err(|e| to_py(py, &e))?;
+        let origin = if hooksig::Scheme::is_json_text(&text) {
+            Origin::Custom
+        } else {
+            Origin::Preset(text.into_owned())
+        };
+        return Ok((parsed, origin));
     }
     if scheme.getattr_opt("items")?.is_none() {
         return Err(type_error(

@@ -79,6 +79,33 @@ pub const PRESETS: &[Preset] = &[
 ];
 
 impl Scheme {
+    /// Returns whether text names a scheme in JSON rather than a preset: it starts, after
+    /// white space, with `{`. The rule every binding uses for a string argument.
+    ///
+    /// ```
+    /// assert!(hooksig::Scheme::is_json_text(r#" {"signature_header": "x-sig"}"#));
+    /// assert!(!hooksig::Scheme::is_json_text("stripe"));
+    /// ```
+    pub fn is_json_text(text: &str) -> bool {
+        text.trim_start().starts_with('{')
+    }
+
+    /// Returns the scheme a string names: a scheme in JSON (see [`Scheme::is_json_text`]),
+    /// else a preset.
+    ///
+    /// ```
+    /// assert_eq!(hooksig::Scheme::from_text("github")?, hooksig::Scheme::preset("github")?);
+    /// assert_eq!(hooksig::Scheme::from_text("{}").unwrap_err().code(), "invalid_scheme");
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn from_text(text: &str) -> Result<Scheme, Error> {
+        if Self::is_json_text(text) {
+            Scheme::from_json(text)
+        } else {
+            Scheme::preset(text)
+        }
+    }
+
     /// Returns the scheme of a named preset (see [`PRESETS`]).
     ///
     /// ```
