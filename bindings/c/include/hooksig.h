@@ -100,7 +100,8 @@ typedef struct hooksig_header {
 // What a verifier or signer is built from. Zero-initialise it, then set a preset or a
 // scheme, the secrets, and optionally params and a tolerance.
 typedef struct hooksig_config {
-  // A preset name (`"github"`, `"stripe"`, ...), or NULL when `scheme_json` is given.
+  // A preset name (`"github"`, `"stripe"`, ...) or, when it starts with `{`, a scheme in
+  // JSON (as every binding reads a string); NULL when `scheme_json` is given.
   const uint8_t *preset;
   // The preset name's length.
   size_t preset_len;

@@ -97,7 +97,8 @@ pub struct hooksig_header {
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct hooksig_config {
-    /// A preset name (`"github"`, `"stripe"`, ...), or NULL when `scheme_json` is given.
+    /// A preset name (`"github"`, `"stripe"`, ...) or, when it starts with `{`, a scheme in
+    /// JSON (as every binding reads a string); NULL when `scheme_json` is given.
     pub preset: *const u8,
     /// The preset name's length.
     pub preset_len: usize,
@@ -278,8 +279,9 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
         (false, true) => {
             // SAFETY: the caller's pointer and length (the rules of `bytes`).
             let name = unsafe { bytes(c.preset, c.preset_len, "preset") }?;
-            // A name that is not UTF-8 is no preset's name: `unknown_preset` says so.
-            Config::preset(&String::from_utf8_lossy(name))?
+            // A preset name, or a scheme's JSON text (the core's rule, as in every
+            // binding). A name that is not UTF-8 is no preset's: `unknown_preset` says so.
+            Config::new(Scheme::from_text(&String::from_utf8_lossy(name))?)
         }
         (true, false) => {
             // SAFETY: the caller's pointer and length.

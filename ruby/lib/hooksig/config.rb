@@ -43,12 +43,9 @@ module Hooksig
       when Hash
         [{ json: JSON.generate(value) }, "scheme"]
       when String, Symbol
+        # A preset name or a scheme's JSON text: the core tells them apart.
         text = value.to_s
-        if text.lstrip.start_with?("{")
-          [{ json: text }, "scheme"]
-        else
-          [{ preset: text }, text.inspect]
-        end
+        [{ preset: text }, text.inspect]
       else
         raise TypeError, "the first argument must be a preset name (String), or a scheme " \
                          "as a Hash or a JSON String, got #{value.class}"
