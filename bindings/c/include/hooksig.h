@@ -25,6 +25,12 @@
 // `hooksig_config.tolerance_mode`: a window of `tolerance_seconds`.
 #define HOOKSIG_TOLERANCE_SECONDS 2
 
+// A bit of [`hooksig_verifier_yields`]: a successful verify reports a timestamp.
+#define HOOKSIG_YIELDS_TIMESTAMP 1
+
+// A bit of [`hooksig_verifier_yields`]: a successful verify reports a message id.
+#define HOOKSIG_YIELDS_ID 2
+
 // The result of every fallible function: 0 is success, 1 to 9 are the core's stable
 // error codes (the same strings in every language, see [`hooksig_code_name`]).
 enum hooksig_code
@@ -159,6 +165,16 @@ hooksig_code hooksig_verifier_new(const struct hooksig_config *config,
 // # Safety
 // `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
+
+// Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
+// index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
+// `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`
+// is always false and `id` always NULL, so a binding whose FFI reads memory slowly may
+// skip them (and with one secret pass `out` as NULL).
+//
+// # Safety
+// `verifier` is NULL or a live verifier.
+uint32_t hooksig_verifier_yields(const struct hooksig_verifier *verifier);
 
 // Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
 // 0 for NULL.

@@ -68,6 +68,11 @@ pub const HOOKSIG_TOLERANCE_NONE: u32 = 1;
 /// `hooksig_config.tolerance_mode`: a window of `tolerance_seconds`.
 pub const HOOKSIG_TOLERANCE_SECONDS: u32 = 2;
 
+/// A bit of [`hooksig_verifier_yields`]: a successful verify reports a timestamp.
+pub const HOOKSIG_YIELDS_TIMESTAMP: u32 = 1;
+/// A bit of [`hooksig_verifier_yields`]: a successful verify reports a message id.
+pub const HOOKSIG_YIELDS_ID: u32 = 2;
+
 /// A byte string: `len` bytes at `ptr` (NULL only when `len` is 0).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -424,6 +429,37 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
 /// may leave it out. Names match ASCII-case-insensitively.
 fn header_names(verifier: &hooksig_verifier) -> impl Iterator<Item = &str> {
     verifier.inner.header_names()
+}
+
+/// Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
+/// index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
+/// `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`
+/// is always false and `id` always NULL, so a binding whose FFI reads memory slowly may
+/// skip them (and with one secret pass `out` as NULL).
+///
+/// # Safety
+/// `verifier` is NULL or a live verifier.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_yields(verifier: *const hooksig_verifier) -> u32 {
+    // SAFETY: NULL or live, per the contract.
+    let verifier = unsafe { verifier.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| {
+        verifier.map_or(0, |v| {
+            let scheme = v.inner.scheme();
+            let timestamp = if scheme.has_timestamp() {
+                HOOKSIG_YIELDS_TIMESTAMP
+            } else {
+                0
+            };
+            let id = if scheme.id_header.is_some() {
+                HOOKSIG_YIELDS_ID
+            } else {
+                0
+            };
+            timestamp | id
+        })
+    }))
+    .unwrap_or(0)
 }
 
 /// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);

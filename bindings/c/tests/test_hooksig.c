@@ -354,6 +354,8 @@ static void test_header_names(void) {
   CHECK_CODE(hooksig_verifier_header_name(v, 0, NULL), HOOKSIG_INVALID_ARGUMENT);
   CHECK_CODE(hooksig_verifier_header_name(NULL, 0, &name), HOOKSIG_INVALID_ARGUMENT);
   CHECK(hooksig_verifier_header_count(NULL) == 0);
+  CHECK(hooksig_verifier_yields(v) == (HOOKSIG_YIELDS_TIMESTAMP | HOOKSIG_YIELDS_ID));
+  CHECK(hooksig_verifier_yields(NULL) == 0);
   hooksig_verifier_free(v);
 
   /* Stripe's timestamp is a field of its one header. */
@@ -361,6 +363,20 @@ static void test_header_names(void) {
   config.preset_len = 6;
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
   CHECK(hooksig_verifier_header_count(v) == 1);
+  CHECK(hooksig_verifier_yields(v) == HOOKSIG_YIELDS_TIMESTAMP);
+  hooksig_verifier_free(v);
+
+  /* GitHub's requests carry neither: a verify with one secret needs no `out`. */
+  config.preset = (const uint8_t *)"github";
+  config.preset_len = 6;
+  config.secrets = (hooksig_bytes[]){HOOKSIG_STR("It's a Secret to Everybody")};
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_yields(v) == 0);
+  const char *body = "Hello, World!";
+  hooksig_header header = {
+      (const uint8_t *)"X-Hub-Signature-256", 19,
+      (const uint8_t *)"sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", 71};
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), &header, 1, NULL, NULL, NULL), HOOKSIG_OK);
   hooksig_verifier_free(v);
 }
 
