@@ -113,6 +113,41 @@ class TestApi < Minitest::Test
     refute Hooksig::Verifier.new("svix", secrets: [old]).valid?("{}", headers)
   end
 
+  def test_rotation_without_timestamp_or_id_and_with_many_secrets
+    others = Array.new(299) { |i| "old-secret-#{i}" }
+    [[1, ["old", GITHUB_SECRET]], [299, others + [GITHUB_SECRET]]].each do |index, secrets|
+      v = Hooksig::Verifier.new("github", secrets: secrets)
+      result = v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG })
+      assert_equal Hooksig::Verified.new(nil, nil, index), result
+      assert_equal({ timestamp: nil, id: nil, secret_index: index }, result.to_h)
+    end
+  end
+
+  # The Hash walk remembers spellings that matched; a later request is still judged whole.
+  def test_a_learned_spelling_changes_no_later_outcome
+    v = github
+    assert v.valid?(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG })
+    err = assert_raises(Hooksig::InvalidHeaderError) do
+      v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG, "x-hub-signature-256" => GITHUB_SIG })
+    end
+    assert_equal "invalid_header", err.code
+    assert v.valid?(GITHUB_BODY, { "x-HUB-signature-256" => GITHUB_SIG, "X-Other" => "1" })
+    assert v.valid?(GITHUB_BODY, { "X-Hub-Signature-256": GITHUB_SIG })
+    assert v.valid?(GITHUB_BODY, { "X-Hub-Signature-256" => [GITHUB_SIG] })
+    assert_raises(Hooksig::InvalidHeaderError) do
+      v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => [GITHUB_SIG, GITHUB_SIG] })
+    end
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG, "Unrelated" => 42 }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG, nil => "x" }) }
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, { 1.5 => "x", "X-Hub-Signature-256" => GITHUB_SIG }) }
+    # Two hundred spellings (more than are remembered), each verified the same way.
+    200.times do |i|
+      name = "x-hub-signature-256".chars.each_with_index.map { |c, j| i[j % 8] == 1 ? c.upcase : c }.join
+      assert v.valid?(GITHUB_BODY, { name => GITHUB_SIG }), name
+      refute v.valid?(GITHUB_BODY.succ, { name => GITHUB_SIG }), name
+    end
+  end
+
   def test_schemes_as_hash_or_json_and_params
     scheme = { signature_header: "x-sig", message: "{shop}:{body}", encoding: "base64" }
     err = assert_raises(Hooksig::MissingParamError) { Hooksig::Verifier.new(scheme, secret: "k") }

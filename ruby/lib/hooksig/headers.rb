@@ -5,79 +5,92 @@ module Hooksig
   # hooksig_verify_packed (any number, packed in one buffer).
   #
   # Private. It converts and nothing more: matching names, trimming, rejecting repeats
-  # are the core's rules. To keep a Rack env (dozens of keys) cheap, it leaves out the
-  # headers the verifier cannot read: the core matches names ASCII-case-insensitively,
-  # so a name of another byte length, or an ASCII name that casecmp finds unequal to each
-  # of the verifier's names (Native.hooksig_verifier_header_name), never matches there.
-  # Any other name is passed on for the core to decide.
+  # are the core's rules. To keep verify cheap it leaves out the headers the verifier
+  # cannot read: the core matches names ASCII-case-insensitively, and the verifier's names
+  # (Native.hooksig_verifier_header_name) are ASCII tokens, so a name of another length,
+  # or an ASCII name that casecmp finds unequal to each of them, never matches there. Any
+  # other name is passed on for the core to decide, including every repeat.
   class Headers
-    PACK = Hash.new { |cache, n| cache[n] = ("L<a*L<a*" * n).freeze }
-    # "HTTP_X_HUB_SIGNATURE" => "x-hub-signature": a cache, bounded by ENV_NAMES_MAX.
-    ENV_NAMES = {} # rubocop:disable Style/MutableConstant
-    ENV_NAMES_MAX = 4096
-    ENV_SPECIAL = { "CONTENT_TYPE" => "content-type", "CONTENT_LENGTH" => "content-length" }.freeze
-    MAX_BYTES = 0xFFFF_FFFF
-    private_constant :PACK, :ENV_NAMES, :ENV_NAMES_MAX, :ENV_SPECIAL, :MAX_BYTES
+    KNOWN_MAX = 64
+    private_constant :KNOWN_MAX
 
     # names: the header names the verifier reads.
     def initialize(names)
       @names = names.map { |n| n.b.freeze }.freeze
       @lengths = @names.map(&:bytesize).uniq.freeze
-      @env_lengths = @lengths.map { |n| n + 5 }.freeze
+      # Indexed by a name's length: true where one of the names has it. A header is told
+      # apart with String#length and Array#[], which the interpreter runs without a method
+      # call: most headers cost no more than that.
+      @by_length = table(@lengths)
+      @by_env_length = table(@lengths.map { |n| n + 5 })
       # CONTENT_TYPE and CONTENT_LENGTH, when a name has their length (rarely).
-      @env_special = ENV_SPECIAL.select { |_, name| @lengths.include?(name.bytesize) }.freeze
+      @env_special = EnvNames::SPECIAL.select { |_, name| @lengths.include?(name.bytesize) }.freeze
+      # Spellings seen to match one of the names ("X-Hub-Signature-256"): a Hash read is
+      # cheaper than matching again. Bounded by KNOWN_MAX; only ever holds matches. The
+      # one mutable part of a verifier: each change is a single Hash call, atomic under
+      # the GVL, and a lost or extra entry changes nothing but speed.
+      @known = {}
       freeze
     end
 
-    # Packs what #collect returns: the buffer of hooksig_verify_packed. The buffer is
-    # always on the heap (never embedded in the object), so a compacting GC cannot move
-    # the bytes a verified id points into.
-    def self.pack(flat) = flat.pack(PACK[flat.size / 4], buffer: String.new(capacity: 64))
-
-    # Returns [name length, name, value length, value, ...] for a Hash of headers (any name case; a value may be an
-    # Array for a repeated header), a Rack env, or an Array of [name, value] pairs.
-    # Names are Strings or Symbols, values Strings: anything else is a TypeError.
-    def collect(headers)
+    # Fills `flat` (emptied first; the caller reuses it, so no Array is made per request)
+    # with [name length, name, value length, value, ...] for a Hash of headers (any name
+    # case; a value may be an Array for a repeated header), a Rack env (a Hash with a
+    # REQUEST_METHOD key, as Rack's SPEC requires), or an Array of [name, value] pairs, and
+    # returns it. Names are Strings or Symbols, values Strings: anything else is a TypeError.
+    def collect(headers, flat = [])
+      flat.clear
       case headers
       when Hash
-        return collect_env(headers) if headers.key?("REQUEST_METHOD") || headers.key?("rack.input")
+        return collect_env(headers, flat) if headers.key?("REQUEST_METHOD")
 
-        collect_hash(headers)
+        collect_hash(headers, flat)
       when Array
-        collect_pairs(headers)
+        collect_pairs(headers, flat)
       else
         unless headers.respond_to?(:each_pair)
           raise TypeError, "headers must be a Hash, a Rack env or [name, value] pairs, " \
                            "got #{headers.class}"
         end
-        collect_hash(headers)
+        collect_hash(headers, flat)
       end
     end
 
     private
 
-    # The common case first: String names and values, most of them not read (told apart
-    # by byte length alone), the others ASCII and equal to one of the names but for case.
-    def collect_hash(headers)
-      flat = []
-      lengths = @lengths
-      names = @names
-      headers.each_pair do |name, value|
-        if String === name && String === value # rubocop:disable Style/CaseEquality
-          next unless lengths.include?(name.bytesize)
+    def table(lengths)
+      table = []
+      lengths.each { |n| table[n] = true }
+      table.freeze
+    end
 
-          if name.ascii_only? && value.bytesize <= MAX_BYTES
-            flat.push(name.bytesize, name, value.bytesize, value) if names.any? { |n| n.casecmp(name).zero? }
+    # The common case first: String values under names of a length none of the names has
+    # (one type test, one table read: most headers), then names spelled as one seen to
+    # match before (one Hash read). Everything else goes through #add, which checks the
+    # types and matches names as the core would. A name with no usable #length (a number,
+    # nil) raises here; the walk is then redone by #add alone, for its TypeError.
+    def collect_hash(headers, flat)
+      by_length = @by_length
+      known = @known
+      headers.each_pair do |name, value|
+        if value.is_a?(String)
+          next unless by_length[name.length]
+
+          if known[name]
+            flat.push(name.bytesize, name, value.bytesize, value)
             next
           end
         end
         add(flat, name, value)
       end
       flat
+    rescue NoMethodError, RangeError
+      flat.clear
+      headers.each_pair { |name, value| add(flat, name, value) }
+      flat
     end
 
-    def collect_pairs(pairs)
-      flat = []
+    def collect_pairs(pairs, flat)
       pairs.each do |pair|
         unless pair.is_a?(Array) && pair.size == 2
           raise TypeError, "headers: an Array must hold [name, value] pairs, got #{pair.inspect[0, 40]}"
@@ -88,34 +101,22 @@ module Hooksig
       flat
     end
 
-    # Whether the core could match `name` to one of the verifier's header names.
-    def readable?(name)
-      @lengths.include?(name.bytesize) &&
-        (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
-    end
-
     # HTTP_X_FOO_BAR => x-foo-bar, CONTENT_TYPE => content-type; other keys are not headers.
-    def collect_env(env)
-      flat = []
-      lengths = @env_lengths
+    def collect_env(env, flat)
+      by_length = @by_env_length
+      known = @known
       env.each_pair do |key, value|
-        next unless String === key && lengths.include?(key.bytesize) # rubocop:disable Style/CaseEquality
+        next unless key.is_a?(String) && by_length[key.length] && key.start_with?("HTTP_")
 
-        add(flat, env_name(key), value) if key.start_with?("HTTP_")
+        name = EnvNames[key]
+        if value.is_a?(String) && known[name]
+          flat.push(name.bytesize, name, value.bytesize, value)
+        else
+          add(flat, name, value)
+        end
       end
       @env_special.each { |key, name| add(flat, name, env[key]) if env.key?(key) }
       flat
-    end
-
-    def env_name(key)
-      ENV_NAMES[key] || begin
-        # Binary, so downcase is ASCII-only and keeps the byte length.
-        name = key.byteslice(5, key.bytesize).b
-        name.downcase!
-        name.tr!("_", "-")
-        ENV_NAMES.clear if ENV_NAMES.size >= ENV_NAMES_MAX
-        ENV_NAMES[key.frozen? ? key : key.dup.freeze] = name.freeze
-      end
     end
 
     def add(flat, name, value)
@@ -125,15 +126,67 @@ module Hooksig
       case value
       when String
         return unless readable?(name)
-        if value.bytesize > MAX_BYTES || name.bytesize > MAX_BYTES
-          raise ArgumentError, "header #{name[0, 64].inspect} is longer than 4 GiB"
-        end
 
         flat.push(name.bytesize, name, value.bytesize, value)
+        remember(name)
       when Array
         value.each { |item| add(flat, name, item) }
       else
         raise TypeError, "header #{name.inspect}: values must be Strings, got #{value.class}"
+      end
+    end
+
+    # Whether the core could match `name` to one of the verifier's header names.
+    def readable?(name)
+      @lengths.include?(name.bytesize) &&
+        (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
+    end
+
+    # Adds a spelling #readable? let through to the known matches, when it is one.
+    def remember(name)
+      return unless name.ascii_only? && @names.any? { |wanted| wanted.casecmp(name).zero? }
+
+      @known.clear if @known.size >= KNOWN_MAX
+      @known[name] = true
+    end
+
+    # Rack env keys to header names: "HTTP_X_HUB_SIGNATURE" => "x-hub-signature".
+    module EnvNames
+      SPECIAL = { "CONTENT_TYPE" => "content-type", "CONTENT_LENGTH" => "content-length" }.freeze
+      CACHE = {} # rubocop:disable Style/MutableConstant
+      CACHE_MAX = 4096
+
+      # The header name of an HTTP_ key, from a cache bounded by CACHE_MAX.
+      def self.[](key)
+        CACHE[key] || begin
+          # Binary, so downcase is ASCII-only and keeps the byte length.
+          name = key.byteslice(5, key.bytesize).b
+          name.downcase!
+          name.tr!("_", "-")
+          CACHE.clear if CACHE.size >= CACHE_MAX
+          CACHE[key.frozen? ? key : key.dup.freeze] = name.freeze
+        end
+      end
+    end
+    private_constant :EnvNames
+
+    # The buffer of hooksig_verify_packed, from what #collect returns.
+    module Packed
+      FORMATS = Hash.new { |cache, n| cache[n] = ("L<a*L<a*" * n).freeze }
+      MAX_BYTES = 0xFFFF_FFFF
+
+      # The buffer is always on the heap (never embedded in the object), so a compacting
+      # GC cannot move the bytes a verified id points into.
+      def self.pack(flat)
+        i = 0
+        while i < flat.size
+          if flat[i] > MAX_BYTES || flat[i + 2] > MAX_BYTES
+            raise ArgumentError, "header #{flat[i + 1][0, 64].inspect} is longer than 4 GiB"
+          end
+
+          i += 4
+        end
+        flat.pack(FORMATS[flat.size / 4], buffer: String.new(capacity: 64))
       end
     end
   end

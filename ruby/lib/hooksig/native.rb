@@ -68,6 +68,9 @@ module Hooksig
     VERIFIED_SECRET_INDEX = 8
     VERIFIED_ID = 8 + FFI.type_size(:size_t)
     VERIFIED_HAS_TIMESTAMP = 8 + (FFI.type_size(:size_t) * 3)
+    # The byte of secret_index that holds an index below 256 (getbyte is the cheapest read).
+    VERIFIED_SECRET_INDEX_LOW = VERIFIED_SECRET_INDEX +
+                                ([1].pack("J").getbyte(0) == 1 ? 0 : FFI.type_size(:size_t) - 1)
 
     TOLERANCE_DEFAULT = 0
     TOLERANCE_NONE = 1
@@ -77,6 +80,7 @@ module Hooksig
     attach_function :hooksig_verifier_free, [:pointer], :void
     attach_function :hooksig_verifier_header_count, [:pointer], :size_t
     attach_function :hooksig_verifier_header_name, %i[pointer size_t pointer], :int
+    attach_function :hooksig_verifier_yields, [:pointer], :uint32
     # The out-parameters are Strings that verify unpacks: cheaper than FFI::Struct reads.
     attach_function :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int

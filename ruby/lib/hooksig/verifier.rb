@@ -65,8 +65,11 @@ module Hooksig
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
       @headers = Headers.new(header_names)
       @secret_count = secret_list_size(secret, secrets)
-      # A result without timestamp and id is its secret index alone: share those.
-      @plain = Array.new(@secret_count) { |i| Verified.new(nil, nil, i) }.freeze
+      # When the scheme sends no timestamp and no id, a result is its secret index alone:
+      # share those, and read only the index (one byte, for up to 256 secrets).
+      plain = Native.hooksig_verifier_yields(@native).zero? && @secret_count <= 256
+      @plain = (Array.new(@secret_count) { |i| Verified.new(nil, nil, i) }.freeze if plain)
+      @only = (@plain.first if plain && @secret_count == 1)
       @tolerance = tolerance
       freeze
     end
@@ -82,26 +85,25 @@ module Hooksig
     def verify(body, headers, now: nil)
       raise TypeError, "body must be a String of the raw request bytes, got #{body.class}" unless body.is_a?(String)
 
-      flat = @headers.collect(headers)
-      now = now_arg(now) unless now.nil?
       buffers = Thread.current[:__hooksig_verify_buffers] || new_buffers
+      flat = @headers.collect(headers, buffers[2])
+      now = now_arg(now) unless now.nil?
       out = buffers[0]
-      message = buffers[1]
       size = body.bytesize
       code = if flat.size == 4 && size < Native::NOGVL_BODY_BYTES
-               Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
+               Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out,
+                                         buffers[1])
              else
-               call(body, flat, now, out, message)
+               call(body, flat, now, out, buffers[1])
              end
-      Native.check!(code, message) unless code.zero?
-      if out.getbyte(Native::VERIFIED_HAS_TIMESTAMP).zero? && out.unpack1("J", offset: Native::VERIFIED_ID).zero?
-        return @plain.fetch(out.unpack1("J", offset: Native::VERIFIED_SECRET_INDEX))
-      end
+      Native.check!(code, buffers[1]) unless code.zero?
+      return @only if @only
+      return @plain[out.getbyte(Native::VERIFIED_SECRET_INDEX_LOW)] if @plain
 
-      timestamp, secret_index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
-      # `flat` is still alive here, so the header value the id points into is too.
-      Verified.new(has_timestamp.zero? ? nil : timestamp,
-                   id_ptr.zero? ? nil : read_id(id_ptr, id_len), secret_index)
+      result(out)
+    ensure
+      # The reused Array holds no header past the call.
+      flat&.clear
     end
 
     # Returns whether the request verifies (see #verify); never raises for a bad request.
@@ -121,6 +123,15 @@ module Hooksig
 
     private
 
+    # The Verified in `out` (a hooksig_verified). The id points into a header value the
+    # caller still holds (or into the packed buffer `flat` holds), and nothing has run
+    # since the call that could move it.
+    def result(out)
+      timestamp, secret_index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
+      Verified.new(has_timestamp.zero? ? nil : timestamp,
+                   id_ptr.zero? ? nil : read_id(id_ptr, id_len), secret_index)
+    end
+
     # One readable header goes as it is; more are packed in one buffer. Large bodies are
     # hashed without the GVL.
     def call(body, flat, now, out, message)
@@ -132,7 +143,7 @@ module Hooksig
           Native.hooksig_verify_one_nogvl(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
         end
       else
-        packed = Headers.pack(flat)
+        packed = Headers::Packed.pack(flat)
         flat << packed # keeps it alive as long as `flat`, for the id pointing into it
         if size < Native::NOGVL_BODY_BYTES
           Native.hooksig_verify_packed(@native, body, size, packed, packed.bytesize, now, out, message)
@@ -142,12 +153,13 @@ module Hooksig
       end
     end
 
-    # The out-parameters, binary Strings reused per thread (and fiber): verify never
-    # re-enters itself, and reads them before returning.
+    # The out-parameters, binary Strings, and the Array the headers are collected in,
+    # reused per thread (and fiber): verify never re-enters itself, and is done with them
+    # before it returns.
     def new_buffers
       # `"\0".b * n` is a new String that shares its bytes with no other, as C writes them.
       Thread.current[:__hooksig_verify_buffers] = [
-        "\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)
+        "\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer), []
       ]
     end
 
