@@ -148,6 +148,30 @@ class TestApi < Minitest::Test
     end
   end
 
+  # Text in UTF-16 or UTF-32 is never a header name, whatever its bytes, in every form;
+  # and no encoding error escapes.
+  def test_names_in_ascii_incompatible_encodings_never_match
+    v = github
+    names = [
+      "x-hub-signature-256".dup.force_encoding(Encoding::UTF_16LE), # the name's very bytes
+      "x-hub-signature-256".encode(Encoding::UTF_16LE),
+      "X-HUB-SIGNATURE-256".encode(Encoding::UTF_32BE)
+    ]
+    names.each do |name|
+      [{ name => GITHUB_SIG }, [[name, GITHUB_SIG]]].each do |headers|
+        err = assert_raises(Hooksig::MissingHeaderError) { v.verify(GITHUB_BODY, headers) }
+        assert_equal "missing_header", err.code
+      end
+    end
+    ["HTTP_X_HUB_SIGNATURE_256".encode(Encoding::UTF_16LE),
+     "HTTP_X_HUB_SIGNATURE_256".dup.force_encoding(Encoding::UTF_16LE)].each do |key|
+      env = { "REQUEST_METHOD" => "POST", key => GITHUB_SIG }
+      assert_raises(Hooksig::MissingHeaderError) { v.verify(GITHUB_BODY, env) }
+    end
+    # Beside the real header they change nothing.
+    assert v.valid?(GITHUB_BODY, names.to_h { |n| [n, GITHUB_SIG] }.merge("X-Hub-Signature-256" => GITHUB_SIG))
+  end
+
   def test_schemes_as_hash_or_json_and_params
     scheme = { signature_header: "x-sig", message: "{shop}:{body}", encoding: "base64" }
     err = assert_raises(Hooksig::MissingParamError) { Hooksig::Verifier.new(scheme, secret: "k") }

@@ -9,7 +9,8 @@ module Hooksig
   # cannot read: the core matches names ASCII-case-insensitively, and the verifier's names
   # (Native.hooksig_verifier_header_name) are ASCII tokens, so a name of another length,
   # or an ASCII name that casecmp finds unequal to each of them, never matches there. Any
-  # other name is passed on for the core to decide, including every repeat.
+  # other name is passed on for the core to decide, including every repeat. (A name in an
+  # encoding that is not ASCII-compatible, UTF-16 say, is never one of the names.)
   class Headers
     KNOWN_MAX = 64
     private_constant :KNOWN_MAX
@@ -106,7 +107,8 @@ module Hooksig
       by_length = @by_env_length
       known = @known
       env.each_pair do |key, value|
-        next unless key.is_a?(String) && by_length[key.length] && key.start_with?("HTTP_")
+        next unless key.is_a?(String) && by_length[key.length] && key.encoding.ascii_compatible? &&
+                    key.start_with?("HTTP_")
 
         name = EnvNames[key]
         if value.is_a?(String) && known[name]
@@ -136,9 +138,11 @@ module Hooksig
       end
     end
 
-    # Whether the core could match `name` to one of the verifier's header names.
+    # Whether the core could match `name` to one of the verifier's header names. A name in
+    # an encoding that is not ASCII-compatible (UTF-16, UTF-32) is text in that encoding,
+    # never one of the names, whatever its bytes.
     def readable?(name)
-      @lengths.include?(name.bytesize) &&
+      name.encoding.ascii_compatible? && @lengths.include?(name.bytesize) &&
         (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
     end
 
