@@ -59,11 +59,7 @@ module Hooksig
 
     private
 
-    def table(lengths)
-      table = []
-      lengths.each { |n| table[n] = true }
-      table.freeze
-    end
+    def table(lengths) = lengths.each_with_object([]) { |n, table| table[n] = true }.freeze
 
     # The common case first: String values under names of a length none of the names has
     # (one type test, one table read: most headers), then names spelled as one seen to
