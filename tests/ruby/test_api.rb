@@ -148,16 +148,17 @@ class TestApi < Minitest::Test
     end
   end
 
-  # Text in UTF-16 or UTF-32 is never a header name, whatever its bytes, in every form;
-  # and no encoding error escapes.
-  def test_names_in_ascii_incompatible_encodings_never_match
+  # Names are compared by their bytes, as the core does, in every encoding but UTF-16 and
+  # UTF-32 with a byte order, whose names are text and never a header name; in every form
+  # of headers, and no encoding error escapes.
+  def test_names_are_bytes_except_in_utf16_and_utf32
     v = github
-    names = [
+    never = [
       "x-hub-signature-256".dup.force_encoding(Encoding::UTF_16LE), # the name's very bytes
       "x-hub-signature-256".encode(Encoding::UTF_16LE),
       "X-HUB-SIGNATURE-256".encode(Encoding::UTF_32BE)
     ]
-    names.each do |name|
+    never.each do |name|
       [{ name => GITHUB_SIG }, [[name, GITHUB_SIG]]].each do |headers|
         err = assert_raises(Hooksig::MissingHeaderError) { v.verify(GITHUB_BODY, headers) }
         assert_equal "missing_header", err.code
@@ -168,8 +169,81 @@ class TestApi < Minitest::Test
       env = { "REQUEST_METHOD" => "POST", key => GITHUB_SIG }
       assert_raises(Hooksig::MissingHeaderError) { v.verify(GITHUB_BODY, env) }
     end
-    # Beside the real header they change nothing.
-    assert v.valid?(GITHUB_BODY, names.to_h { |n| [n, GITHUB_SIG] }.merge("X-Hub-Signature-256" => GITHUB_SIG))
+    assert v.valid?(GITHUB_BODY, never.to_h { |n| [n, GITHUB_SIG] }.merge("X-Hub-Signature-256" => GITHUB_SIG))
+    # Dummy encodings (UTF-7, ISO-2022-JP) hold ASCII as bytes: those names are the header.
+    %w[UTF-7 ISO-2022-JP UTF-16].each do |encoding|
+      name = "X-Hub-Signature-256".dup.force_encoding(encoding)
+      assert v.valid?(GITHUB_BODY, { name => GITHUB_SIG }), encoding
+      assert v.valid?(GITHUB_BODY, [[name, GITHUB_SIG]]), encoding
+      key = "HTTP_X_HUB_SIGNATURE_256".dup.force_encoding(encoding)
+      assert v.valid?(GITHUB_BODY, { "REQUEST_METHOD" => "POST", key => GITHUB_SIG }), encoding
+      assert_raises(Hooksig::InvalidHeaderError) do
+        v.verify(GITHUB_BODY, { name => GITHUB_SIG, "x-hub-signature-256" => GITHUB_SIG })
+      end
+    end
+  end
+
+  # A headers object whose each_pair runs a verify of its own on the same thread: the two
+  # do not share the buffers, and the outer one still sees its repeated header.
+  def test_a_verify_inside_a_headers_walk_is_independent
+    v = github
+    walks = 0
+    headers = Object.new
+    headers.define_singleton_method(:each_pair) do |&block|
+      walks += 1
+      block.call("X-Hub-Signature-256", GITHUB_SIG)
+      raise "inner verify failed" unless v.valid?(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG })
+
+      block.call("x-hub-signature-256", GITHUB_SIG)
+    end
+    assert_raises(Hooksig::InvalidHeaderError) { v.verify(GITHUB_BODY, headers) }
+    assert_equal 1, walks, "the headers are walked once"
+  end
+
+  # White-box: the Array reused for the headers holds none of them after a verify, even
+  # one that raised while collecting them.
+  def test_no_header_is_held_after_verify
+    v = github
+    assert_raises(TypeError) { v.verify(GITHUB_BODY, [["X-Hub-Signature-256", GITHUB_SIG], [1, "x"]]) }
+    assert_empty Thread.current[:__hooksig_verify_buffers][2]
+    assert v.valid?(GITHUB_BODY, { "X-Hub-Signature-256" => GITHUB_SIG })
+    assert_empty Thread.current[:__hooksig_verify_buffers][2]
+  end
+
+  def test_basic_objects_and_names_of_other_types
+    v = github
+    # A BasicObject that can be a Hash key: no #class, #is_a?, #inspect or #respond_to?.
+    odd = Class.new(BasicObject) do
+      def hash = 1
+      def eql?(other) = equal?(other)
+    end.new
+    env = { "REQUEST_METHOD" => "POST", odd => "x", "HTTP_X_HUB_SIGNATURE_256" => GITHUB_SIG }
+    assert v.valid?(GITHUB_BODY, env)
+    [{ "X-Hub-Signature-256" => GITHUB_SIG, "X-Other" => odd },
+     { "X-Hub-Signature-256" => GITHUB_SIG, odd => "x" },
+     { "X-Hub-Signature-256" => GITHUB_SIG, ["a"] => "x" },
+     { "X-Hub-Signature-256" => GITHUB_SIG, { "a" => 1 } => "x" },
+     [odd], odd].each do |headers|
+      err = assert_raises(TypeError) { v.verify(GITHUB_BODY, headers) }
+      assert_match(/header|pairs/, err.message)
+    end
+    assert_raises(TypeError) { v.verify(odd, {}) }
+  end
+
+  # Past the packed buffer's 32-bit lengths, every form of headers gives ArgumentError
+  # (shown with a smaller limit: a 4 GiB string is too much for a test).
+  def test_a_value_over_the_length_limit_is_an_argument_error_in_every_form
+    v = github
+    limit = Hooksig::Headers::MAX_BYTES
+    Hooksig::Headers.send(:remove_const, :MAX_BYTES)
+    Hooksig::Headers.const_set(:MAX_BYTES, 40)
+    [{ "X-Hub-Signature-256" => GITHUB_SIG }, { "X-Hub-Signature-256" => [GITHUB_SIG, "x"] },
+     [["X-Hub-Signature-256", GITHUB_SIG]]].each do |headers|
+      assert_raises(ArgumentError) { v.verify(GITHUB_BODY, headers) }
+    end
+  ensure
+    Hooksig::Headers.send(:remove_const, :MAX_BYTES)
+    Hooksig::Headers.const_set(:MAX_BYTES, limit)
   end
 
   def test_schemes_as_hash_or_json_and_params

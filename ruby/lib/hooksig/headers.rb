@@ -9,11 +9,14 @@ module Hooksig
   # cannot read: the core matches names ASCII-case-insensitively, and the verifier's names
   # (Native.hooksig_verifier_header_name) are ASCII tokens, so a name of another length,
   # or an ASCII name that casecmp finds unequal to each of them, never matches there. Any
-  # other name is passed on for the core to decide, including every repeat. (A name in an
-  # encoding that is not ASCII-compatible, UTF-16 say, is never one of the names.)
+  # other name is passed on for the core to decide, including every repeat. (A name in
+  # UTF-16 or UTF-32 is text, never one of the names: see EnvNames.bytewise?.)
   class Headers
     KNOWN_MAX = 64
     private_constant :KNOWN_MAX
+    # The longest name or value the C ABI's packed buffer holds (a 32-bit length); longer
+    # is an ArgumentError in every form of headers.
+    MAX_BYTES = 0xFFFF_FFFF
 
     # names: the header names the verifier reads.
     def initialize(names)
@@ -49,28 +52,30 @@ module Hooksig
       when Array
         collect_pairs(headers, flat)
       else
-        unless headers.respond_to?(:each_pair)
+        unless defined?(headers.each_pair)
           raise TypeError, "headers must be a Hash, a Rack env or [name, value] pairs, " \
-                           "got #{headers.class}"
+                           "got #{Headers.describe(headers)}"
         end
         collect_hash(headers, flat)
       end
     end
 
+    # The class of `object` for a message, a BasicObject too (which has no #class).
+    def self.describe(object) = Object === object ? object.class.to_s : "a BasicObject"
+
     private
 
     def table(lengths) = lengths.each_with_object([]) { |n, table| table[n] = true }.freeze
 
-    # The common case first: String values under names of a length none of the names has
-    # (one type test, one table read: most headers), then names spelled as one seen to
+    # The common case first: String names and values, most of them of a length none of the
+    # names has (two type tests and one table read), the others spelled as a name seen to
     # match before (one Hash read). Everything else goes through #add, which checks the
-    # types and matches names as the core would. A name with no usable #length (a number,
-    # nil) raises here; the walk is then redone by #add alone, for its TypeError.
+    # types and matches names as the core would.
     def collect_hash(headers, flat)
       by_length = @by_length
       known = @known
       headers.each_pair do |name, value|
-        if value.is_a?(String)
+        if String === value && String === name
           next unless by_length[name.length]
 
           if known[name]
@@ -81,16 +86,13 @@ module Hooksig
         add(flat, name, value)
       end
       flat
-    rescue NoMethodError, RangeError
-      flat.clear
-      headers.each_pair { |name, value| add(flat, name, value) }
-      flat
     end
 
     def collect_pairs(pairs, flat)
       pairs.each do |pair|
-        unless pair.is_a?(Array) && pair.size == 2
-          raise TypeError, "headers: an Array must hold [name, value] pairs, got #{pair.inspect[0, 40]}"
+        unless Array === pair && pair.size == 2
+          got = Array === pair ? pair.inspect[0, 40] : Headers.describe(pair)
+          raise TypeError, "headers: an Array must hold [name, value] pairs, got #{got}"
         end
 
         add(flat, pair[0], pair[1])
@@ -103,11 +105,10 @@ module Hooksig
       by_length = @by_env_length
       known = @known
       env.each_pair do |key, value|
-        next unless key.is_a?(String) && by_length[key.length] && key.encoding.ascii_compatible? &&
-                    key.start_with?("HTTP_")
+        next unless String === key && by_length[key.length] && EnvNames.http?(key)
 
         name = EnvNames[key]
-        if value.is_a?(String) && known[name]
+        if String === value && known[name]
           flat.push(name.bytesize, name, value.bytesize, value)
         else
           add(flat, name, value)
@@ -118,8 +119,8 @@ module Hooksig
     end
 
     def add(flat, name, value)
-      name = name.to_s if name.is_a?(Symbol)
-      raise TypeError, "header names must be Strings, got #{name.class}" unless name.is_a?(String)
+      name = name.to_s if Symbol === name
+      raise TypeError, "header names must be Strings, got #{Headers.describe(name)}" unless String === name
 
       case value
       when String
@@ -130,15 +131,14 @@ module Hooksig
       when Array
         value.each { |item| add(flat, name, item) }
       else
-        raise TypeError, "header #{name.inspect}: values must be Strings, got #{value.class}"
+        raise TypeError, "header #{name.inspect}: values must be Strings, got #{Headers.describe(value)}"
       end
     end
 
-    # Whether the core could match `name` to one of the verifier's header names. A name in
-    # an encoding that is not ASCII-compatible (UTF-16, UTF-32) is text in that encoding,
-    # never one of the names, whatever its bytes.
+    # Whether the core could match `name` to one of the verifier's header names (see
+    # EnvNames.bytewise?).
     def readable?(name)
-      name.encoding.ascii_compatible? && @lengths.include?(name.bytesize) &&
+      EnvNames.bytewise?(name) && @lengths.include?(name.bytesize) &&
         (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
     end
 
@@ -155,6 +155,19 @@ module Hooksig
       SPECIAL = { "CONTENT_TYPE" => "content-type", "CONTENT_LENGTH" => "content-length" }.freeze
       CACHE = {} # rubocop:disable Style/MutableConstant
       CACHE_MAX = 4096
+
+      # Whether a name's bytes are its characters' for ASCII: true in every encoding but
+      # UTF-16 and UTF-32 with a byte order (String#length counts their code units), whose
+      # names are text and never one of the verifier's, whatever their bytes.
+      def self.bytewise?(name) = name.encoding.ascii_compatible? || name.encoding.dummy?
+
+      # Whether an env key starts with HTTP_, in bytes (never an encoding error).
+      def self.http?(key)
+        encoding = key.encoding
+        return key.start_with?("HTTP_") if encoding.ascii_compatible?
+
+        encoding.dummy? && key.byteslice(0, 5).b == "HTTP_"
+      end
 
       # The header name of an HTTP_ key, from a cache bounded by CACHE_MAX.
       def self.[](key)
@@ -173,7 +186,6 @@ module Hooksig
     # The buffer of hooksig_verify_packed, from what #collect returns.
     module Packed
       FORMATS = Hash.new { |cache, n| cache[n] = ("L<a*L<a*" * n).freeze }
-      MAX_BYTES = 0xFFFF_FFFF
 
       # The buffer is always on the heap (never embedded in the object), so a compacting
       # GC cannot move the bytes a verified id points into.
@@ -181,7 +193,7 @@ module Hooksig
         i = 0
         while i < flat.size
           if flat[i] > MAX_BYTES || flat[i + 2] > MAX_BYTES
-            raise ArgumentError, "header #{flat[i + 1][0, 64].inspect} is longer than 4 GiB"
+            raise ArgumentError, "header #{flat[i + 1].byteslice(0, 64).inspect} is longer than 4 GiB"
           end
 
           i += 4

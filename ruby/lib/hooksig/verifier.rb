@@ -82,15 +82,24 @@ module Hooksig
     # headers:: a Hash with names in any case (an Array value is a repeated header), a Rack
     #           env (HTTP_X_FOO keys, CONTENT_TYPE), or an Array of [name, value] pairs
     # now:: the time of verification (Integer Unix seconds or a Time); nil for the clock
-    def verify(body, headers, now: nil)
-      raise TypeError, "body must be a String of the raw request bytes, got #{body.class}" unless body.is_a?(String)
+    def verify(body, headers, now: nil) # rubocop:disable Metrics/PerceivedComplexity -- the hot path, in one piece
+      unless String === body
+        raise TypeError, "body must be a String of the raw request bytes, got #{Headers.describe(body)}"
+      end
 
       buffers = Thread.current[:__hooksig_verify_buffers] || new_buffers
-      flat = @headers.collect(headers, buffers[2])
+      # The Array is taken while in use: a verify that runs meanwhile on this thread (from
+      # a headers object's each_pair, a signal trap) finds none and makes its own buffers.
+      if (flat = buffers[2])
+        buffers[2] = nil
+      else
+        flat = (buffers = fresh_buffers)[2]
+      end
+      @headers.collect(headers, flat)
       now = now_arg(now) unless now.nil?
       out = buffers[0]
       size = body.bytesize
-      code = if flat.size == 4 && size < Native::NOGVL_BODY_BYTES
+      code = if flat.size == 4 && size < Native::NOGVL_BODY_BYTES && flat[2] <= Headers::MAX_BYTES
                Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out,
                                          buffers[1])
              else
@@ -102,8 +111,8 @@ module Hooksig
 
       result(out)
     ensure
-      # The reused Array holds no header past the call.
-      flat&.clear
+      # Back, holding no header past the call.
+      buffers[2] = flat.clear if flat
     end
 
     # Returns whether the request verifies (see #verify); never raises for a bad request.
@@ -136,32 +145,25 @@ module Hooksig
     # hashed without the GVL.
     def call(body, flat, now, out, message)
       size = body.bytesize
-      if flat.size == 4
-        if size < Native::NOGVL_BODY_BYTES
-          Native.hooksig_verify_one(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
-        else
-          Native.hooksig_verify_one_nogvl(@native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
-        end
+      gvl = size < Native::NOGVL_BODY_BYTES
+      if flat.size == 4 && flat[2] <= Headers::MAX_BYTES
+        Native.public_send(gvl ? :hooksig_verify_one : :hooksig_verify_one_nogvl,
+                           @native, body, size, flat[1], flat[0], flat[3], flat[2], now, out, message)
       else
         packed = Headers::Packed.pack(flat)
         flat << packed # keeps it alive as long as `flat`, for the id pointing into it
-        if size < Native::NOGVL_BODY_BYTES
-          Native.hooksig_verify_packed(@native, body, size, packed, packed.bytesize, now, out, message)
-        else
-          Native.hooksig_verify_packed_nogvl(@native, body, size, packed, packed.bytesize, now, out, message)
-        end
+        Native.public_send(gvl ? :hooksig_verify_packed : :hooksig_verify_packed_nogvl,
+                           @native, body, size, packed, packed.bytesize, now, out, message)
       end
     end
 
     # The out-parameters, binary Strings, and the Array the headers are collected in,
-    # reused per thread (and fiber): verify never re-enters itself, and is done with them
-    # before it returns.
-    def new_buffers
-      # `"\0".b * n` is a new String that shares its bytes with no other, as C writes them.
-      Thread.current[:__hooksig_verify_buffers] = [
-        "\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer), []
-      ]
-    end
+    # reused per thread (and fiber); a verify nested in another on the same thread makes
+    # its own (see #verify).
+    def new_buffers = Thread.current[:__hooksig_verify_buffers] = fresh_buffers
+
+    # `"\0".b * n` is a new String that shares its bytes with no other, as C writes them.
+    def fresh_buffers = ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer), []]
 
     def secret_list_size(_secret, secrets) = secrets.nil? ? 1 : secrets.size
 
