@@ -166,6 +166,16 @@ hooksig_code hooksig_verifier_new(const struct hooksig_config *config,
 // `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
 
+// Returns whether `verifier` reads the header `name` (ASCII case ignored): the core's own
+// name rule, for a binding that filters headers before it calls verify. False for NULL
+// or an invalid `name`.
+//
+// # Safety
+// `verifier` is NULL or a live verifier; `name` follows the byte-string rules.
+bool hooksig_verifier_reads_header(const struct hooksig_verifier *verifier,
+                                   const uint8_t *name,
+                                   size_t name_len);
+
 // Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
 // index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
 // `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`

@@ -431,6 +431,29 @@ fn header_names(verifier: &hooksig_verifier) -> impl Iterator<Item = &str> {
     verifier.inner.header_names()
 }
 
+/// Returns whether `verifier` reads the header `name` (ASCII case ignored): the core's own
+/// name rule, for a binding that filters headers before it calls verify. False for NULL
+/// or an invalid `name`.
+///
+/// # Safety
+/// `verifier` is NULL or a live verifier; `name` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_reads_header(
+    verifier: *const hooksig_verifier,
+    name: *const u8,
+    name_len: usize,
+) -> bool {
+    // SAFETY: NULL or live, per the contract.
+    let verifier = unsafe { verifier.as_ref() };
+    // SAFETY: the caller's pointer and length.
+    let name = unsafe { bytes(name, name_len, "name") };
+    catch_unwind(AssertUnwindSafe(|| match (verifier, name) {
+        (Some(v), Ok(name)) => v.inner.reads_header(name),
+        _ => false,
+    }))
+    .unwrap_or(false)
+}
+
 /// Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
 /// index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
 /// `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`

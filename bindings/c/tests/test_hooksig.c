@@ -355,6 +355,11 @@ static void test_header_names(void) {
   CHECK_CODE(hooksig_verifier_header_name(NULL, 0, &name), HOOKSIG_INVALID_ARGUMENT);
   CHECK(hooksig_verifier_header_count(NULL) == 0);
   CHECK(hooksig_verifier_yields(v) == (HOOKSIG_YIELDS_TIMESTAMP | HOOKSIG_YIELDS_ID));
+  CHECK(hooksig_verifier_reads_header(v, (const uint8_t *)"SVIX-Timestamp", 14));
+  CHECK(!hooksig_verifier_reads_header(v, (const uint8_t *)"svix-timestamp2", 15));
+  CHECK(!hooksig_verifier_reads_header(v, (const uint8_t *)"svix-timestam", 13));
+  CHECK(!hooksig_verifier_reads_header(v, NULL, 3));
+  CHECK(!hooksig_verifier_reads_header(NULL, (const uint8_t *)"svix-id", 7));
   CHECK(hooksig_verifier_yields(NULL) == 0);
   hooksig_verifier_free(v);
 

@@ -5,11 +5,11 @@ module Hooksig
   # hooksig_verify_packed (any number, packed in one buffer).
   #
   # Private. It converts and nothing more: matching names, trimming, rejecting repeats
-  # are the core's rules. To keep verify cheap it leaves out the headers the verifier
-  # cannot read: the core matches names ASCII-case-insensitively, and the verifier's names
-  # (Native.hooksig_verifier_header_name) are ASCII tokens, so a name of another length,
-  # or an ASCII name that casecmp finds unequal to each of them, never matches there. Any
-  # other name is passed on for the core to decide, including every repeat. (A name in
+  # are the core's rules. To keep verify cheap it passes on only the headers the verifier
+  # reads, as the core says (Native.hooksig_verifier_reads_header), asking once per
+  # spelling: the verifier's names (Native.hooksig_verifier_header_name) are ASCII tokens,
+  # so a name of another length is left out without asking, and a spelling the core said
+  # yes to is remembered. Every header it reads goes on, repeats included. (A name in
   # UTF-16 or UTF-32 is text, never one of the names: see EnvNames.bytewise?.)
   class Headers
     KNOWN_MAX = 64
@@ -18,10 +18,11 @@ module Hooksig
     # is an ArgumentError in every form of headers.
     MAX_BYTES = 0xFFFF_FFFF
 
-    # names: the header names the verifier reads.
-    def initialize(names)
-      @names = names.map { |n| n.b.freeze }.freeze
-      @lengths = @names.map(&:bytesize).uniq.freeze
+    # native: the verifier (hooksig_verifier_reads_header decides whether it reads a name);
+    # names: the header names it reads, for their lengths.
+    def initialize(native, names)
+      @native = native
+      @lengths = names.map(&:bytesize).uniq.freeze
       # Indexed by a name's length: true where one of the names has it. A header is told
       # apart with String#length and Array#[], which the interpreter runs without a method
       # call: most headers cost no more than that.
@@ -135,17 +136,16 @@ module Hooksig
       end
     end
 
-    # Whether the core could match `name` to one of the verifier's header names (see
-    # EnvNames.bytewise?).
+    # Whether the verifier reads `name`: the core decides (one ffi call, for a spelling
+    # not seen before), after two cheap tests of names it never reads, of another byte
+    # length or in UTF-16/UTF-32 (see EnvNames.bytewise?).
     def readable?(name)
       EnvNames.bytewise?(name) && @lengths.include?(name.bytesize) &&
-        (!name.ascii_only? || @names.any? { |wanted| wanted.casecmp(name).zero? })
+        Native.hooksig_verifier_reads_header(@native, name, name.bytesize)
     end
 
-    # Adds a spelling #readable? let through to the known matches, when it is one.
+    # Adds a spelling the verifier reads to the known ones.
     def remember(name)
-      return unless name.ascii_only? && @names.any? { |wanted| wanted.casecmp(name).zero? }
-
       @known.clear if @known.size >= KNOWN_MAX
       @known[name] = true
     end

@@ -81,6 +81,7 @@ module Hooksig
     attach_function :hooksig_verifier_header_count, [:pointer], :size_t
     attach_function :hooksig_verifier_header_name, %i[pointer size_t pointer], :int
     attach_function :hooksig_verifier_yields, [:pointer], :uint32
+    attach_function :hooksig_verifier_reads_header, %i[pointer buffer_in size_t], :bool
     # The out-parameters are Strings that verify unpacks: cheaper than FFI::Struct reads.
     attach_function :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int

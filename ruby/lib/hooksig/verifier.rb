@@ -63,7 +63,7 @@ module Hooksig
       ptr, @described = Config.build(:verifier, preset_or_scheme, secret: secret, secrets: secrets,
                                                                   params: params, tolerance: tolerance)
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
-      @headers = Headers.new(header_names)
+      @headers = Headers.new(@native, header_names)
       @secret_count = secret_list_size(secret, secrets)
       # When the scheme sends no timestamp and no id, a result is its secret index alone:
       # share those, and read only the index (one byte, for up to 256 secrets).
