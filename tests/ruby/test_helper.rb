@@ -8,6 +8,7 @@ $LOAD_PATH.unshift File.join(ROOT, "ruby", "lib")
 
 require "minitest/autorun"
 require "json"
+require "stringio"
 require "hooksig"
 
 # Helpers for the conformance vectors (tests/vectors/README.md).
@@ -78,5 +79,40 @@ module Vectors
       env[key] = value
     end
     env
+  end
+end
+
+# A Rack app behind a real WEBrick on 127.0.0.1 and a free port, for a test class's
+# setup; stopped in teardown.
+module RealServer
+  def start_server(app)
+    require "net/http"
+    require "webrick"
+    require "rack/handler/webrick"
+    @server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: 0,
+                                      Logger: WEBrick::Log.new(File::NULL), AccessLog: [])
+    @server.mount "/", Rack::Handler::WEBrick, app
+    @thread = Thread.new { @server.start }
+    @port = @server.config[:Port]
+  end
+
+  def teardown
+    @server&.shutdown
+    @thread&.join(5)
+  end
+
+  # POSTs `body` with `headers` (and Content-Type: application/json) to `path`; chunked:
+  # sends it with Transfer-Encoding: chunked.
+  def post(path, body, headers, chunked: false, read_timeout: 30)
+    Net::HTTP.start("127.0.0.1", @port, open_timeout: 5, read_timeout: read_timeout) do |http|
+      request = Net::HTTP::Post.new(path, headers.merge("Content-Type" => "application/json"))
+      if chunked
+        request["Transfer-Encoding"] = "chunked"
+        request.body_stream = StringIO.new(body)
+      else
+        request.body = body
+      end
+      http.request(request)
+    end
   end
 end

@@ -164,32 +164,11 @@ end
 # the whole body before a Rack app runs, so only the answer is observable here).
 class TestRackBodyLimitRealServer < Minitest::Test
   include BodyLimitApp
+  include RealServer
 
-  def setup
-    @server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: 0,
-                                      Logger: WEBrick::Log.new(File::NULL), AccessLog: [])
-    @server.mount "/", Rack::Handler::WEBrick, BodyLimitApp.build(lint: false)
-    @thread = Thread.new { @server.start }
-    @port = @server.config[:Port]
-  end
+  def setup = start_server(BodyLimitApp.build(lint: false))
 
-  def teardown
-    @server.shutdown
-    @thread.join(5)
-  end
-
-  def deliver(path, body, chunked: false)
-    Net::HTTP.start("127.0.0.1", @port, open_timeout: 5, read_timeout: 30) do |http|
-      request = Net::HTTP::Post.new(path, sign(body).merge("Content-Type" => "application/json"))
-      if chunked
-        request["Transfer-Encoding"] = "chunked"
-        request.body_stream = StringIO.new(body)
-      else
-        request.body = body
-      end
-      http.request(request)
-    end
-  end
+  def deliver(path, body, chunked: false) = post(path, body, sign(body), chunked: chunked)
 
   def assert_answer(response, code, json)
     assert_equal code.to_s, response.code, response.body

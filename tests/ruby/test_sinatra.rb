@@ -75,27 +75,11 @@ end
 # The same app behind WEBrick on 127.0.0.1 and a free port, over real HTTP.
 class TestSinatraRealServer < Minitest::Test
   include AghanimRequests
+  include RealServer
 
-  def setup
-    @server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: 0,
-                                      Logger: WEBrick::Log.new(File::NULL), AccessLog: [])
-    @server.mount "/", Rack::Handler::WEBrick, AghanimApp
-    @thread = Thread.new { @server.start }
-    @port = @server.config[:Port]
-  end
+  def setup = start_server(AghanimApp)
 
-  def teardown
-    @server.shutdown
-    @thread.join(5)
-  end
-
-  def deliver(body, headers)
-    Net::HTTP.start("127.0.0.1", @port, open_timeout: 5, read_timeout: 5) do |http|
-      request = Net::HTTP::Post.new("/webhook", headers.merge("Content-Type" => "application/json"))
-      request.body = body
-      http.request(request)
-    end
-  end
+  def deliver(body, headers) = post("/webhook", body, headers, read_timeout: 5)
 
   def test_valid_tampered_and_missing_over_http
     refute_equal 0, @port
