@@ -1,14 +1,20 @@
-//! What a verifier or signer is built from: a scheme, secrets, params, a tolerance.
+//! What a verifier or signer is built from: a scheme, secrets or keys, params, a tolerance.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::mac::Key;
-use crate::scheme::{Encoding, Fields, Scheme};
+use zeroize::Zeroizing;
+
+use crate::keys::{PrivateKey, PublicKey};
+use crate::mac::{Key, Token};
+use crate::scheme::{
+    Algorithm, Encoding, Fields, KeyEncoding, MAX_SCHEME_HEADERS, Scheme, SignatureFormat,
+    TimestampFormat,
+};
 use crate::template::{Part, Template};
 use crate::{Error, Secret};
 
-/// A scheme with its secrets, params and tolerance, ready to build a
+/// A scheme with its secrets or public keys, params and tolerance, ready to build a
 /// [`Verifier`](crate::Verifier) or a [`Signer`](crate::Signer).
 ///
 /// Nothing is checked until one is built; building checks everything, so that
@@ -20,12 +26,19 @@ use crate::{Error, Secret};
 /// let verifier = Verifier::new(
 ///     &Config::preset("noyo")?.secret("new-secret").secret("old-secret").tolerance(Some(600)),
 /// )?;
+///
+/// // Public-key schemes take the provider's public key instead (Discord's is hex).
+/// let discord = Verifier::new(&Config::preset("discord")?.public_key(
+///     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a",
+/// ))?;
 /// # Ok::<(), hooksig::Error>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct Config {
     scheme: Scheme,
     secrets: Vec<Secret>,
+    public_keys: Vec<Vec<u8>>,
+    private_key: Option<Secret>,
     params: BTreeMap<String, String>,
     tolerance: Option<Option<u64>>,
 }
@@ -36,6 +49,8 @@ impl Config {
         Config {
             scheme,
             secrets: Vec::new(),
+            public_keys: Vec::new(),
+            private_key: None,
             params: BTreeMap::new(),
             tolerance: None,
         }
@@ -51,6 +66,22 @@ impl Config {
     #[must_use]
     pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
         self.secrets.push(secret.into());
+        self
+    }
+
+    /// Adds a public key (text as the provider shows it: hex, base64, base64 SPKI, PEM,
+    /// `whpk_`); with several, any may match. Counted after the secrets in `secret_index`.
+    #[must_use]
+    pub fn public_key(mut self, key: impl AsRef<[u8]>) -> Self {
+        self.public_keys.push(key.as_ref().to_vec());
+        self
+    }
+
+    /// Sets the private key a [`Signer`](crate::Signer) of a public-key scheme signs with:
+    /// `whsk_...`, a PKCS#8 PEM block, or a 64-hex-digit seed.
+    #[must_use]
+    pub fn private_key(mut self, key: impl Into<Secret>) -> Self {
+        self.private_key = Some(key.into());
         self
     }
 
@@ -74,7 +105,7 @@ impl Config {
     }
 
     /// Checks everything and prepares the keys: the shared work of building.
-    pub(crate) fn compile(&self) -> Result<Compiled, Error> {
+    pub(crate) fn compile(&self, purpose: Purpose) -> Result<Compiled, Error> {
         let scheme = &self.scheme;
         scheme.validate()?;
         let message = Template::parse(&scheme.message)?;
@@ -95,79 +126,380 @@ impl Config {
                 name: name.to_owned(),
             });
         }
-        if self.secrets.is_empty() {
-            return Err(Error::InvalidSecret {
-                reason: "no secret was given",
-            });
-        }
-        let keys = self
-            .secrets
+        let headers = HeaderTable::new(scheme, &message)?;
+        let body_fields: Vec<(Box<str>, Box<str>)> = scheme
+            .body_fields
             .iter()
-            .map(|s| Ok(Key::new(scheme.algorithm, &s.key(scheme.secret_encoding)?)))
-            .collect::<Result<Vec<_>, Error>>()?;
-        let tolerance = match self.tolerance {
-            Some(t) => t,
-            None => scheme.tolerance,
-        }
-        .filter(|_| scheme.has_timestamp());
-        Ok(Compiled {
-            signature_header: scheme.signature_header.as_str().into(),
-            timestamp_header: scheme.timestamp_header.as_deref().map(Into::into),
-            id_header: scheme.id_header.as_deref().map(Into::into),
-            parts: message.bind(&self.params),
-            encoding: scheme.encoding,
+            .map(|(name, path)| (name.as_str().into(), path.as_str().into()))
+            .collect();
+        let parts = message
+            .bind(&self.params)
+            .into_iter()
+            .map(|part| match part {
+                Part::Header(name) => Part::HeaderSlot(headers.slot_of(&name)),
+                other => other,
+            })
+            .collect::<Vec<_>>();
+
+        let primary = ItemKind {
+            algorithm: scheme.algorithm,
             prefix: scheme
                 .prefix
                 .clone()
                 .unwrap_or_default()
                 .into_bytes()
                 .into(),
+            encoding: scheme.encoding,
+            format: scheme.signature_format.unwrap_or_default(),
+        };
+        let (asym_algorithm, key_encoding) = match &scheme.asymmetric {
+            Some(asym) => (
+                Some(asym.algorithm),
+                asym.key_encoding
+                    .unwrap_or(default_key_encoding(asym.algorithm)),
+            ),
+            None if scheme.algorithm.is_asymmetric() => (
+                Some(scheme.algorithm),
+                scheme
+                    .key_encoding
+                    .unwrap_or(default_key_encoding(scheme.algorithm)),
+            ),
+            None => (None, KeyEncoding::Hex),
+        };
+        let asym = scheme.asymmetric.as_ref().map(|a| ItemKind {
+            algorithm: a.algorithm,
+            prefix: a.prefix.clone().into_bytes().into(),
+            encoding: a.encoding,
+            format: a.signature_format.unwrap_or_default(),
+        });
+        let shared = !scheme.algorithm.is_asymmetric();
+
+        self.check_keys(purpose, shared, asym_algorithm.is_some())?;
+        let mut macs = Vec::new();
+        let mut tokens = Vec::new();
+        let mut token_values = Vec::new();
+        for secret in &self.secrets {
+            if scheme.algorithm == Algorithm::Token {
+                let key = secret.key(scheme.secret_encoding)?;
+                tokens.push(Token::new(&key));
+                if purpose == Purpose::Sign {
+                    token_values.push(key);
+                }
+            } else {
+                macs.push(Key::new(
+                    scheme.algorithm,
+                    &secret.key(scheme.secret_encoding)?,
+                ));
+            }
+        }
+        let public = match asym_algorithm {
+            Some(algorithm) if purpose == Purpose::Verify => self
+                .public_keys
+                .iter()
+                .map(|key| PublicKey::parse(algorithm, key_encoding, key))
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => Vec::new(),
+        };
+        let signing_key = match (&self.private_key, asym_algorithm) {
+            (Some(key), Some(algorithm)) if purpose == Purpose::Sign => {
+                Some(PrivateKey::parse(algorithm, key.expose_bytes())?)
+            }
+            _ => None,
+        };
+        let tolerance = match self.tolerance {
+            Some(t) => t,
+            None => scheme.tolerance,
+        }
+        .filter(|_| scheme.has_timestamp());
+        Ok(Compiled {
+            headers,
+            body_fields,
+            needs_url: parts
+                .iter()
+                .any(|p| matches!(p, Part::Url | Part::Path | Part::Form)),
+            needs_method: parts.contains(&Part::Method),
+            parts,
+            primary,
+            asym,
             separator: scheme.separator.clone().map(|s| s.into_bytes().into()),
             fields: scheme.fields.clone(),
+            timestamp_format: scheme.timestamp_format,
             tolerance,
-            keys,
+            shared_count: self.secrets.len(),
+            macs,
+            tokens,
+            token_values,
+            public,
+            signing_key,
             scheme: scheme.clone(),
         })
     }
+
+    /// Checks that secrets and keys fit the scheme, with a message that names the mix-up.
+    fn check_keys(&self, purpose: Purpose, shared: bool, asym: bool) -> Result<(), Error> {
+        for secret in &self.secrets {
+            secret.check_not_a_key()?;
+        }
+        let has_secret = !self.secrets.is_empty();
+        let has_public = !self.public_keys.is_empty();
+        let has_private = self.private_key.is_some();
+        if !shared && has_secret {
+            return Err(Error::InvalidSecret {
+                reason: "this scheme signs with a private key: verify with the provider's \
+                         public key (public_key=), not a secret",
+            });
+        }
+        if !asym && (has_public || has_private) {
+            return Err(Error::InvalidKey {
+                reason: "this scheme uses a shared secret (secret=), not public or private keys",
+            });
+        }
+        match purpose {
+            Purpose::Verify => {
+                if shared && !asym && !has_secret {
+                    return Err(Error::InvalidSecret {
+                        reason: "no secret was given",
+                    });
+                }
+                if !shared && !has_public {
+                    return Err(Error::InvalidKey {
+                        reason: if has_private {
+                            "no public key was given (a private key is for signing; verify with \
+                             the public key)"
+                        } else {
+                            "no public key was given: pass the provider's public key"
+                        },
+                    });
+                }
+                if shared && asym && !has_secret && !has_public {
+                    return Err(Error::InvalidSecret {
+                        reason: "no secret or public key was given",
+                    });
+                }
+            }
+            Purpose::Sign => {
+                if shared && !has_secret && !(asym && has_private) {
+                    return Err(Error::InvalidSecret {
+                        reason: "no secret was given",
+                    });
+                }
+                if !shared && !has_private {
+                    return Err(Error::InvalidKey {
+                        reason: "no private key was given: signing a public-key scheme needs \
+                                 the private key",
+                    });
+                }
+                if self.scheme.body_fields.contains_key("signature") {
+                    return Err(Error::scheme(
+                        "body_fields",
+                        "puts the signature in the body; hooksig signs headers only",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a compiled config is for: verifying needs public keys, signing a private key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Verify,
+    Sign,
+}
+
+fn default_key_encoding(algorithm: Algorithm) -> KeyEncoding {
+    match algorithm {
+        Algorithm::EcdsaP256Sha256 => KeyEncoding::Spki,
+        _ => KeyEncoding::Hex,
+    }
+}
+
+/// One kind of signature item: the scheme's own, or its `asymmetric` one.
+#[derive(Debug)]
+pub(crate) struct ItemKind {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) prefix: Box<[u8]>,
+    pub(crate) encoding: Encoding,
+    pub(crate) format: SignatureFormat,
 }
 
 /// A config after checking: what verify and sign run on.
 #[derive(Debug)]
 pub(crate) struct Compiled {
-    pub(crate) signature_header: Arc<str>,
-    pub(crate) timestamp_header: Option<Arc<str>>,
-    pub(crate) id_header: Option<Arc<str>>,
+    pub(crate) headers: HeaderTable,
+    pub(crate) body_fields: Vec<(Box<str>, Box<str>)>,
     pub(crate) parts: Vec<Part>,
-    pub(crate) encoding: Encoding,
-    pub(crate) prefix: Box<[u8]>,
+    pub(crate) needs_url: bool,
+    pub(crate) needs_method: bool,
+    pub(crate) primary: ItemKind,
+    pub(crate) asym: Option<ItemKind>,
     pub(crate) separator: Option<Box<[u8]>>,
     pub(crate) fields: Option<Fields>,
+    pub(crate) timestamp_format: TimestampFormat,
     pub(crate) tolerance: Option<u64>,
-    pub(crate) keys: Vec<Key>,
+    /// How many secrets were given: public keys are counted after them in `secret_index`.
+    pub(crate) shared_count: usize,
+    pub(crate) macs: Vec<Key>,
+    pub(crate) tokens: Vec<Token>,
+    /// A signer's tokens as sent (a token scheme's header is the token itself).
+    pub(crate) token_values: Vec<Zeroizing<Vec<u8>>>,
+    pub(crate) public: Vec<PublicKey>,
+    pub(crate) signing_key: Option<PrivateKey>,
     pub(crate) scheme: Scheme,
 }
 
+/// The parts of a request a message is made of.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Message<'a> {
+    pub(crate) body: &'a [u8],
+    pub(crate) timestamp: &'a [u8],
+    pub(crate) id: &'a [u8],
+    pub(crate) url: &'a [u8],
+    pub(crate) method: &'a [u8],
+    pub(crate) form: &'a [u8],
+    /// Feed `{body}` escaped to ASCII (a body the caller checked is UTF-8).
+    pub(crate) escaped_body: bool,
+    pub(crate) headers: &'a [&'a [u8]],
+    pub(crate) fields: &'a [Option<Vec<u8>>],
+}
+
 impl Compiled {
-    /// Feeds the message to a fresh MAC, piece by piece, and finishes it into `out`.
-    pub(crate) fn mac(
-        &self,
-        key: &Key,
-        body: &[u8],
-        timestamp: &[u8],
-        id: &[u8],
-        out: &mut [u8; crate::encoding::MAX_MAC_LEN],
-    ) -> usize {
-        let mut mac = key.start();
+    /// Feeds the message to `sink`, piece by piece (the body is never copied).
+    #[inline]
+    pub(crate) fn feed(&self, m: &Message<'_>, sink: &mut impl FnMut(&[u8])) {
         for part in &self.parts {
-            mac.update(match part {
-                Part::Literal(bytes) => bytes,
-                Part::Body => body,
-                Part::Timestamp => timestamp,
-                Part::Id => id,
-                // `bind` has replaced every param by a literal.
-                Part::Param(_) => &[],
-            });
+            match part {
+                Part::Literal(bytes) => sink(bytes),
+                Part::Body => match (m.escaped_body, std::str::from_utf8(m.body)) {
+                    (true, Ok(text)) => crate::escape::ascii(text, sink),
+                    _ => sink(m.body),
+                },
+                Part::Timestamp => sink(m.timestamp),
+                Part::Id => sink(m.id),
+                Part::Url => sink(m.url),
+                Part::Method => sink(m.method),
+                Part::Path => sink(crate::url::path_of(m.url)),
+                Part::Form => sink(m.form),
+                Part::HeaderSlot(slot) => sink(m.headers.get(*slot).copied().unwrap_or(b"")),
+                Part::BodyField(name) => {
+                    let index = self
+                        .body_fields
+                        .iter()
+                        .position(|(n, _)| **n == **name)
+                        .expect("validated: every {body_field:NAME} is in body_fields");
+                    sink(
+                        m.fields
+                            .get(index)
+                            .and_then(Option::as_deref)
+                            .unwrap_or(b""),
+                    );
+                }
+                // `bind` has replaced params by literals, `compile` headers by slots.
+                Part::Param(_) | Part::Header(_) => {}
+            }
         }
-        mac.finish(out)
+    }
+
+    /// Returns whether the message uses `{form}`.
+    pub(crate) fn uses_form(&self) -> bool {
+        self.parts.contains(&Part::Form)
+    }
+}
+
+/// The headers a scheme reads, under every spelling, each mapped to its logical slot.
+#[derive(Debug)]
+pub(crate) struct HeaderTable {
+    /// Every spelling: the name, its slot, and which set (0 primary, 1 alternate) it is in.
+    names: Vec<(Arc<str>, usize, u8)>,
+    /// The primary spelling of each slot, for messages.
+    pub(crate) slots: Vec<Arc<str>>,
+    /// Slots `0..signatures` are the signature headers.
+    pub(crate) signatures: usize,
+    pub(crate) timestamp: Option<usize>,
+    pub(crate) id: Option<usize>,
+    /// Headers that must carry exactly this value.
+    pub(crate) required: Vec<(usize, Box<[u8]>)>,
+}
+
+impl HeaderTable {
+    fn new(scheme: &Scheme, message: &Template) -> Result<Self, Error> {
+        let mut table = HeaderTable {
+            names: Vec::new(),
+            slots: Vec::new(),
+            signatures: 0,
+            timestamp: None,
+            id: None,
+            required: Vec::new(),
+        };
+        for name in scheme.signature_header_names() {
+            table.add(name);
+            table.signatures += 1;
+        }
+        table.timestamp = scheme.timestamp_header.as_deref().map(|n| table.add(n));
+        table.id = scheme.id_header.as_deref().map(|n| table.add(n));
+        for part in message.parts() {
+            if let Part::Header(name) = part {
+                table.add(name);
+            }
+        }
+        for (name, value) in &scheme.required_headers {
+            let slot = table.add(name);
+            table.required.push((slot, value.as_bytes().into()));
+        }
+        for (from, to) in &scheme.alternate_headers {
+            let slot = table.slot_of(from);
+            table.names.push((to.as_str().into(), slot, 1));
+        }
+        if table.slots.len() > MAX_SCHEME_HEADERS {
+            return Err(Error::scheme(
+                "signature_headers",
+                format!("the scheme reads more than {MAX_SCHEME_HEADERS} headers"),
+            ));
+        }
+        Ok(table)
+    }
+
+    /// Returns the slot of `name`, adding it when it is new.
+    fn add(&mut self, name: &str) -> usize {
+        if let Some(slot) = self.find_slot(name.as_bytes()) {
+            return slot;
+        }
+        let slot = self.slots.len();
+        self.slots.push(name.into());
+        self.names.push((name.into(), slot, 0));
+        slot
+    }
+
+    fn find_slot(&self, name: &[u8]) -> Option<usize> {
+        self.find(name).map(|(slot, _)| slot)
+    }
+
+    /// The slot of a name the table holds (validated beforehand).
+    fn slot_of(&self, name: &str) -> usize {
+        self.find_slot(name.as_bytes())
+            .expect("validated: every header name is in the table")
+    }
+
+    /// Returns the slot and set of a header name, ASCII case ignored.
+    #[inline]
+    pub(crate) fn find(&self, name: &[u8]) -> Option<(usize, u8)> {
+        self.names
+            .iter()
+            .find(|(wanted, _, _)| name.eq_ignore_ascii_case(wanted.as_bytes()))
+            .map(|&(_, slot, set)| (slot, set))
+    }
+
+    /// Returns every spelling of every header read, primary first.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.names.iter().map(|(name, _, _)| &**name)
+    }
+
+    /// Returns a slot's name in a set (the alternate spelling when it has one).
+    pub(crate) fn name(&self, slot: usize, set: u8) -> Arc<str> {
+        self.names
+            .iter()
+            .find(|&&(_, s, t)| s == slot && t == set)
+            .map_or_else(|| self.slots[slot].clone(), |(name, _, _)| name.clone())
     }
 }

@@ -65,10 +65,26 @@ pub enum Error {
         /// What is wrong (never the secret itself).
         reason: &'static str,
     },
-    /// The message template needs a construction parameter that was not given.
+    /// The message template needs a construction parameter that was not given, or verify
+    /// was called without the request context (`url`, `method`) the scheme signs.
     MissingParam {
         /// The parameter's name.
         name: String,
+    },
+    /// A public or private key is malformed, or of the wrong kind for the scheme.
+    InvalidKey {
+        /// What is wrong (never the key itself).
+        reason: &'static str,
+    },
+    /// A value the scheme reads from the JSON body is absent (code `missing_header`).
+    MissingField {
+        /// The field's dotted path.
+        path: Arc<str>,
+    },
+    /// The body cannot hold the scheme's body fields (code `invalid_header`).
+    InvalidBody {
+        /// What is wrong with it.
+        reason: &'static str,
     },
 }
 
@@ -80,8 +96,8 @@ impl Error {
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
-            Error::MissingHeader { .. } => "missing_header",
-            Error::InvalidHeader { .. } => "invalid_header",
+            Error::MissingHeader { .. } | Error::MissingField { .. } => "missing_header",
+            Error::InvalidHeader { .. } | Error::InvalidBody { .. } => "invalid_header",
             Error::TimestampTooOld { .. } => "timestamp_too_old",
             Error::TimestampInFuture { .. } => "timestamp_in_future",
             Error::SignatureMismatch => "signature_mismatch",
@@ -89,6 +105,7 @@ impl Error {
             Error::InvalidScheme { .. } => "invalid_scheme",
             Error::InvalidSecret { .. } => "invalid_secret",
             Error::MissingParam { .. } => "missing_param",
+            Error::InvalidKey { .. } => "invalid_key",
         }
     }
 
@@ -101,7 +118,9 @@ impl Error {
         matches!(
             self,
             Error::MissingHeader { .. }
+                | Error::MissingField { .. }
                 | Error::InvalidHeader { .. }
+                | Error::InvalidBody { .. }
                 | Error::TimestampTooOld { .. }
                 | Error::TimestampInFuture { .. }
                 | Error::SignatureMismatch
@@ -140,11 +159,25 @@ impl fmt::Display for Error {
                 timestamp,
                 now,
                 tolerance,
-            } => write!(
-                f,
-                "timestamp {timestamp} is more than {tolerance}s ahead of now ({now}): \
-                 check the server clock"
-            ),
+            } => {
+                write!(
+                    f,
+                    "timestamp {timestamp} is more than {tolerance}s ahead of now ({now}): "
+                )?;
+                // 13 digits near now/1000 is the usual mistake: a timestamp in milliseconds.
+                let seconds = timestamp / 1000;
+                if *timestamp >= 100_000_000_000
+                    && seconds <= now.saturating_add(*tolerance)
+                    && seconds.saturating_add(366 * 86_400) >= *now
+                {
+                    f.write_str(
+                        "milliseconds? it reads as now in milliseconds, and this scheme's \
+                         timestamps are Unix seconds (set timestamp_format: unix_ms)",
+                    )
+                } else {
+                    f.write_str("check the server clock")
+                }
+            }
             Error::SignatureMismatch => f.write_str(
                 "no signature matched: check the secret, and that the body is the raw request \
                  bytes exactly as received (not parsed and re-encoded JSON)",
@@ -161,9 +194,24 @@ impl fmt::Display for Error {
                 write!(f, "invalid scheme: `{field}` {reason}")
             }
             Error::InvalidSecret { reason } => write!(f, "invalid secret: {reason}"),
+            Error::MissingParam { name } if name == "url" || name == "method" => write!(
+                f,
+                "missing `{name}`: the scheme signs the request's {name}; pass {name}= to verify \
+                 (the URL as the provider called it, behind a proxy the public one)"
+            ),
             Error::MissingParam { name } => write!(
                 f,
                 "missing param `{name}`: the scheme's message uses `{{{name}}}`; pass it as a param"
+            ),
+            Error::InvalidKey { reason } => write!(f, "invalid key: {reason}"),
+            Error::MissingField { path } => write!(
+                f,
+                "missing body field `{path}`: the scheme reads it from the JSON body; check that \
+                 the request comes from the provider and the body is the raw bytes"
+            ),
+            Error::InvalidBody { reason } => write!(
+                f,
+                "invalid body: {reason}; the scheme reads its signature fields from the JSON body"
             ),
         }
     }

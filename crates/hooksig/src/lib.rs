@@ -4,23 +4,33 @@
 #![cfg_attr(test, deny(unsafe_code))]
 #![warn(missing_docs)]
 
+mod body_fields;
 mod config;
 mod encoding;
 mod error;
+mod escape;
+mod form;
 mod headers;
+mod keys;
 mod mac;
 mod presets;
 mod scheme;
 mod secret;
 mod sign;
 mod template;
+mod time;
+mod url;
 mod verify;
 
+pub use body_fields::MAX_FIELDS_BODY;
 pub use config::Config;
 pub use error::Error;
 pub use headers::Headers;
 pub use presets::{PRESETS, Preset};
-pub use scheme::{Algorithm, DEFAULT_TOLERANCE, Encoding, Fields, Scheme, SecretEncoding};
+pub use scheme::{
+    Algorithm, Asymmetric, BodyEscape, DEFAULT_TOLERANCE, Encoding, Fields, KeyEncoding,
+    MAX_SCHEME_HEADERS, Scheme, SecretEncoding, SignatureFormat, TimestampFormat, UrlPort,
+};
 pub use secret::Secret;
 pub use sign::Signer;
-pub use verify::{MAX_HEADER_LEN, MAX_SIGNATURE_ITEMS, Verified, Verifier};
+pub use verify::{Context, MAX_HEADER_LEN, MAX_SIGNATURE_ITEMS, Verified, Verifier};

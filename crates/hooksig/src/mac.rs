@@ -1,10 +1,12 @@
-//! HMAC keys prepared once, cloned per message.
+//! Shared-secret keys prepared once: HMAC states cloned per message, and token digests.
 
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha1::Sha1;
-use sha2::{Sha256, Sha512};
+use sha2::{Digest, Sha256, Sha512};
+use subtle::{Choice, ConstantTimeEq};
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 use crate::encoding::MAX_MAC_LEN;
 use crate::scheme::Algorithm;
@@ -26,6 +28,8 @@ impl Key {
             Algorithm::Sha256 => Key::Sha256(Hmac::new_from_slice(key).expect("any key length")),
             Algorithm::Sha1 => Key::Sha1(Hmac::new_from_slice(key).expect("any key length")),
             Algorithm::Sha512 => Key::Sha512(Hmac::new_from_slice(key).expect("any key length")),
+            // Only HMAC algorithms reach here (`Compiled` sorts keys by kind).
+            _ => unreachable!("an HMAC key for a non-HMAC algorithm"),
         }
     }
 
@@ -59,5 +63,28 @@ impl Key {
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Key(..)")
+    }
+}
+
+/// A token scheme's secret, kept as its SHA-256: comparing digests in constant time hides
+/// the token's length as well as its bytes.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct Token([u8; 32]);
+
+impl Token {
+    pub(crate) fn new(secret: &[u8]) -> Self {
+        Token(Sha256::digest(secret).into())
+    }
+
+    /// Returns whether `value` is the token, in constant time.
+    pub(crate) fn matches(&self, value: &[u8]) -> Choice {
+        let digest: [u8; 32] = Sha256::digest(value).into();
+        digest.ct_eq(&self.0)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(..)")
     }
 }

@@ -1,37 +1,91 @@
 //! A provider's signing rules, as plain data.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
-use crate::template::Template;
+use crate::template::{Part, Template};
 
 /// The tolerance used when a scheme has a timestamp and names none, in seconds.
 pub const DEFAULT_TOLERANCE: u64 = 300;
 
-/// The hash function under HMAC.
+/// The most header names one scheme may read (signature, timestamp, id, the headers its
+/// message signs, the required ones, and their alternate spellings).
+pub const MAX_SCHEME_HEADERS: usize = 32;
+
+/// How a signature is made: an HMAC, a public-key signature, or a plain token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
 pub enum Algorithm {
-    /// HMAC-SHA256, the default.
+    /// HMAC-SHA256, the default (`hmac-sha256` is accepted as well).
     #[default]
+    #[serde(rename = "sha256", alias = "hmac-sha256")]
     Sha256,
-    /// HMAC-SHA1, for legacy providers.
+    /// HMAC-SHA1, for legacy providers (`hmac-sha1`).
+    #[serde(rename = "sha1", alias = "hmac-sha1")]
     Sha1,
-    /// HMAC-SHA512.
+    /// HMAC-SHA512 (`hmac-sha512`).
+    #[serde(rename = "sha512", alias = "hmac-sha512")]
     Sha512,
+    /// Ed25519 (RFC 8032), verified strictly with public keys.
+    #[serde(rename = "ed25519")]
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, verified with public keys.
+    #[serde(rename = "ecdsa-p256-sha256")]
+    EcdsaP256Sha256,
+    /// No signature: the header's value is itself a shared token, compared in constant time.
+    #[serde(rename = "token")]
+    Token,
 }
 
 impl Algorithm {
-    /// Returns the length of the MAC in bytes.
+    /// Returns the length of a signature in bytes: the MAC's for an HMAC, 64 for Ed25519
+    /// and for ECDSA's raw `r || s` form, 0 for a token.
     ///
     /// ```
     /// assert_eq!(hooksig::Algorithm::Sha256.output_len(), 32);
+    /// assert_eq!(hooksig::Algorithm::Ed25519.output_len(), 64);
     /// ```
     pub fn output_len(self) -> usize {
         match self {
             Algorithm::Sha256 => 32,
             Algorithm::Sha1 => 20,
-            Algorithm::Sha512 => 64,
+            Algorithm::Sha512 | Algorithm::Ed25519 | Algorithm::EcdsaP256Sha256 => 64,
+            Algorithm::Token => 0,
+        }
+    }
+
+    /// Returns true for the HMACs, which verify with shared secrets.
+    ///
+    /// ```
+    /// assert!(hooksig::Algorithm::Sha1.is_hmac());
+    /// assert!(!hooksig::Algorithm::Token.is_hmac());
+    /// ```
+    pub fn is_hmac(self) -> bool {
+        matches!(
+            self,
+            Algorithm::Sha256 | Algorithm::Sha1 | Algorithm::Sha512
+        )
+    }
+
+    /// Returns true for the public-key algorithms, which verify with public keys.
+    ///
+    /// ```
+    /// assert!(hooksig::Algorithm::EcdsaP256Sha256.is_asymmetric());
+    /// ```
+    pub fn is_asymmetric(self) -> bool {
+        matches!(self, Algorithm::Ed25519 | Algorithm::EcdsaP256Sha256)
+    }
+
+    /// The name used in a scheme's JSON.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha256 => "sha256",
+            Algorithm::Sha1 => "sha1",
+            Algorithm::Sha512 => "sha512",
+            Algorithm::Ed25519 => "ed25519",
+            Algorithm::EcdsaP256Sha256 => "ecdsa-p256-sha256",
+            Algorithm::Token => "token",
         }
     }
 }
@@ -62,6 +116,69 @@ pub enum SecretEncoding {
     Whsec,
 }
 
+/// How a bare public key is written (PEM text and `whpk_` keys are recognised whatever
+/// the scheme says, since they name their own form).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyEncoding {
+    /// Hexadecimal: Ed25519's 32 bytes, or a P-256 SEC1 point (Discord's form).
+    Hex,
+    /// Base64 of the same bytes.
+    Base64,
+    /// Base64 of a DER SubjectPublicKeyInfo (SendGrid's form).
+    Spki,
+    /// A PEM `PUBLIC KEY` block (a SubjectPublicKeyInfo).
+    Pem,
+    /// `whpk_` then base64 of the Ed25519 key (Standard Webhooks).
+    Whpk,
+}
+
+/// How an ECDSA signature is laid out before its text encoding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureFormat {
+    /// ASN.1 DER `SEQUENCE { r, s }`, strictly DER (the default; SendGrid's form).
+    #[default]
+    Der,
+    /// `r || s`, 32 bytes each (IEEE P1363, as JOSE writes it).
+    Raw,
+}
+
+/// How a timestamp is written. The replay window is in seconds whatever the format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimestampFormat {
+    /// Unix seconds, 1 to 18 ASCII digits (the default).
+    #[default]
+    Unix,
+    /// Unix milliseconds, 1 to 18 ASCII digits (HubSpot, Sanity, WorkOS, Webflow).
+    UnixMs,
+    /// An RFC 3339 date and time with an offset (Box, Twitch).
+    Rfc3339,
+}
+
+/// Which forms of the request URL a signature may be over.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrlPort {
+    /// The URL as given (the default).
+    #[default]
+    AsSent,
+    /// The URL with its port removed, or with the default port (443, 80) added: Twilio's
+    /// SDKs accept both, since proxies differ in what they pass on.
+    Either,
+}
+
+/// A second form of the body a provider may have signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEscape {
+    /// The body escaped to printable ASCII: every backslash not before `/` doubled, LF, CR
+    /// and TAB as `\n` `\r` `\t`, any other character outside 0x20..=0x7E as `\uXXXX`
+    /// (Box, whose SDK tries the raw body first, then this).
+    Ascii,
+}
+
 /// A `key=value` signature header such as Stripe's `t=1492774577,v1=5257a8...`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,6 +190,29 @@ pub struct Fields {
     pub timestamp: Option<String>,
     /// The key of each signature item (`v1`, `h1`); it may repeat.
     pub signature: String,
+}
+
+/// A second kind of signature item in the same header, made with a public-key algorithm
+/// (Standard Webhooks and Svix send `v1,<hmac>` and `v1a,<ed25519>` side by side).
+///
+/// A verifier built with secrets checks the scheme's own items, one built with public keys
+/// checks these, one built with both checks both.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Asymmetric {
+    /// `ed25519` or `ecdsa-p256-sha256`.
+    pub algorithm: Algorithm,
+    /// What these items start with (`v1a,`); it must differ from the scheme's `prefix`.
+    pub prefix: String,
+    /// How these signatures are written.
+    #[serde(default)]
+    pub encoding: Encoding,
+    /// How a bare public key is written (default: `hex`, or `spki` for ECDSA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_encoding: Option<KeyEncoding>,
+    /// The ECDSA signature layout (default `der`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_format: Option<SignatureFormat>,
 }
 
 /// A provider's webhook signing rules, as data.
@@ -93,18 +233,27 @@ pub struct Fields {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
-    /// The hash function under HMAC.
+    /// How signatures are made: an HMAC, Ed25519, ECDSA, or a plain token.
     #[serde(default)]
     pub algorithm: Algorithm,
     /// The header holding the signature(s).
-    pub signature_header: String,
-    /// The header holding a Unix-seconds timestamp, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_header: Option<String>,
+    /// Several signature headers, any one of which may match (instead of `signature_header`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signature_headers: Vec<String>,
+    /// The header holding the timestamp, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_header: Option<String>,
+    /// How the timestamp is written (Unix seconds unless said otherwise).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub timestamp_format: TimestampFormat,
     /// The header holding the message id, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_header: Option<String>,
-    /// The template of the signed bytes: `{body}`, `{timestamp}`, `{id}`, `{NAME}` for a param.
+    /// The template of the signed bytes: `{body}`, `{timestamp}`, `{id}`, `{url}`,
+    /// `{method}`, `{path}`, `{form}`, `{header:NAME}`, `{body_field:NAME}`, and `{NAME}`
+    /// for a construction param.
     #[serde(default = "body_template")]
     pub message: String,
     /// The template used instead of `message` when a param it needs is not given.
@@ -125,12 +274,41 @@ pub struct Scheme {
     /// How the secret becomes key bytes.
     #[serde(default)]
     pub secret_encoding: SecretEncoding,
+    /// How a bare public key is written, for `ed25519` and `ecdsa-p256-sha256`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_encoding: Option<KeyEncoding>,
+    /// The ECDSA signature layout (default `der`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_format: Option<SignatureFormat>,
+    /// A second, public-key kind of signature item in the same header (`v1a,`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub asymmetric: Option<Asymmetric>,
+    /// Values read from a JSON body by dotted path: `signature`, `timestamp`, or any name
+    /// the message signs as `{body_field:NAME}` (Mailgun).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub body_fields: BTreeMap<String, String>,
+    /// Headers that must be present with exactly this value (Box's signature version).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub required_headers: BTreeMap<String, String>,
+    /// A second spelling of the scheme's headers; a request uses one set or the other.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub alternate_headers: BTreeMap<String, String>,
+    /// Which forms of `{url}` a signature may be over (Twilio: with or without the port).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub url_port: UrlPort,
+    /// A second form of `{body}` the provider may have signed (Box: escaped to ASCII).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_escape: Option<BodyEscape>,
     /// The replay window in seconds, or `None` for none; ignored without a timestamp.
     ///
     /// Left out of the JSON it is [`DEFAULT_TOLERANCE`]; an explicit `null` turns
     /// the window off.
     #[serde(default = "default_tolerance")]
     pub tolerance: Option<u64>,
+}
+
+fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
 }
 
 fn default_tolerance() -> Option<u64> {
@@ -153,8 +331,10 @@ impl Scheme {
     pub fn new(signature_header: impl Into<String>) -> Self {
         Scheme {
             algorithm: Algorithm::Sha256,
-            signature_header: signature_header.into(),
+            signature_header: Some(signature_header.into()),
+            signature_headers: Vec::new(),
             timestamp_header: None,
+            timestamp_format: TimestampFormat::Unix,
             id_header: None,
             message: body_template(),
             fallback_message: None,
@@ -163,6 +343,14 @@ impl Scheme {
             separator: None,
             fields: None,
             secret_encoding: SecretEncoding::Utf8,
+            key_encoding: None,
+            signature_format: None,
+            asymmetric: None,
+            body_fields: BTreeMap::new(),
+            required_headers: BTreeMap::new(),
+            alternate_headers: BTreeMap::new(),
+            url_port: UrlPort::AsSent,
+            body_escape: None,
             tolerance: default_tolerance(),
         }
     }
@@ -194,10 +382,35 @@ impl Scheme {
         serde_json::to_string_pretty(self).expect("a scheme always serializes")
     }
 
-    /// Returns true when requests carry a timestamp (a header or a field).
+    /// Returns true when requests carry a timestamp (a header, a field, or a body field).
     pub fn has_timestamp(&self) -> bool {
         self.timestamp_header.is_some()
             || self.fields.as_ref().is_some_and(|f| f.timestamp.is_some())
+            || self.body_fields.contains_key("timestamp")
+    }
+
+    /// Returns the signature headers: `signature_header`, or the `signature_headers` list.
+    ///
+    /// ```
+    /// let github = hooksig::Scheme::preset("github")?;
+    /// assert_eq!(github.signature_header_names().collect::<Vec<_>>(), ["X-Hub-Signature-256"]);
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn signature_header_names(&self) -> impl Iterator<Item = &str> {
+        self.signature_header
+            .iter()
+            .chain(&self.signature_headers)
+            .map(String::as_str)
+    }
+
+    /// Returns true when the message signs the request's URL or method, so that verify
+    /// needs them (`{url}`, `{path}`, `{method}`, `{form}` with Twilio's body hash).
+    pub fn signs_request_line(&self) -> bool {
+        [Some(&self.message), self.fallback_message.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|t| Template::parse(t).ok())
+            .any(|t| t.parts().iter().any(|p| p.is_request_line()))
     }
 
     /// Checks that the fields fit together, naming the first one at fault.
@@ -210,23 +423,105 @@ impl Scheme {
     /// assert!(err.to_string().contains("message"));
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        check_header("signature_header", &self.signature_header)?;
+        self.validate_headers()?;
+        self.validate_templates()?;
+        self.validate_signatures()?;
+        self.validate_asymmetric()?;
+        if self.timestamp_format != TimestampFormat::Unix && !self.has_timestamp() {
+            return Err(Error::scheme(
+                "timestamp_format",
+                "is set but the scheme has no timestamp",
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate_headers(&self) -> Result<(), Error> {
+        let body_signature = self.body_fields.contains_key("signature");
+        match (
+            &self.signature_header,
+            self.signature_headers.is_empty(),
+            body_signature,
+        ) {
+            (Some(_), true, false) | (None, false, false) | (None, true, true) => {}
+            (None, true, false) => {
+                return Err(Error::scheme(
+                    "signature_header",
+                    "is required (or signature_headers, or body_fields.signature)",
+                ));
+            }
+            (Some(_), false, _) => {
+                return Err(Error::scheme(
+                    "signature_headers",
+                    "cannot be used with signature_header: list every header in signature_headers",
+                ));
+            }
+            (_, _, true) => {
+                return Err(Error::scheme(
+                    "body_fields",
+                    "has `signature`, so the scheme cannot also name signature headers",
+                ));
+            }
+        }
+        if self.signature_headers.len() > 16 {
+            return Err(Error::scheme(
+                "signature_headers",
+                "may list at most 16 headers",
+            ));
+        }
+        let mut names: Vec<(&'static str, &str)> = Vec::new();
+        for name in self.signature_header_names() {
+            let field = if self.signature_header.is_some() {
+                "signature_header"
+            } else {
+                "signature_headers"
+            };
+            names.push((field, name));
+        }
         if let Some(name) = &self.timestamp_header {
-            check_header("timestamp_header", name)?;
+            names.push(("timestamp_header", name));
         }
         if let Some(name) = &self.id_header {
-            check_header("id_header", name)?;
+            names.push(("id_header", name));
         }
-        let names = [
-            ("signature_header", Some(&self.signature_header)),
-            ("timestamp_header", self.timestamp_header.as_ref()),
-            ("id_header", self.id_header.as_ref()),
-        ];
+        for name in self.required_headers.keys() {
+            names.push(("required_headers", name));
+        }
+        for (field, name) in &names {
+            check_header(field, name)?;
+        }
+        for (name, value) in &self.required_headers {
+            check_text("required_headers", value, 256)?;
+            if value.trim_matches([' ', '\t']) != value || value.is_empty() {
+                return Err(Error::scheme(
+                    "required_headers",
+                    format!("the value for `{name}` must be non-empty, without surrounding spaces"),
+                ));
+            }
+        }
+        for (from, to) in &self.alternate_headers {
+            check_header("alternate_headers", to)?;
+            if !names.iter().any(|(_, n)| n.eq_ignore_ascii_case(from)) {
+                return Err(Error::scheme(
+                    "alternate_headers",
+                    format!("`{from}` is not one of the scheme's headers"),
+                ));
+            }
+            names.push(("alternate_headers", to));
+        }
+        // Headers signed with `{header:NAME}` count as read, too.
+        let mut extra = Vec::new();
+        for template in self.templates() {
+            for part in Template::parse(template)?.parts() {
+                if let Part::Header(name) = part {
+                    check_header("message", name)?;
+                    extra.push(name.to_string());
+                }
+            }
+        }
         for (i, (_, a)) in names.iter().enumerate() {
             for (field, b) in &names[i + 1..] {
-                if let (Some(a), Some(b)) = (a, b)
-                    && a.eq_ignore_ascii_case(b)
-                {
+                if a.eq_ignore_ascii_case(b) {
                     return Err(Error::scheme(
                         field,
                         format!("`{b}` is already another of the scheme's headers"),
@@ -234,15 +529,51 @@ impl Scheme {
                 }
             }
         }
-        for template in [Some(&self.message), self.fallback_message.as_ref()]
+        let mut total = names.len();
+        extra.sort_by_key(|n| n.to_ascii_lowercase());
+        extra.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        total += extra
+            .iter()
+            .filter(|e| !names.iter().any(|(_, n)| n.eq_ignore_ascii_case(e)))
+            .count();
+        if total > MAX_SCHEME_HEADERS {
+            return Err(Error::scheme(
+                "signature_headers",
+                format!("the scheme reads more than {MAX_SCHEME_HEADERS} headers"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn templates(&self) -> impl Iterator<Item = &String> {
+        [Some(&self.message), self.fallback_message.as_ref()]
             .into_iter()
             .flatten()
-        {
+    }
+
+    fn validate_templates(&self) -> Result<(), Error> {
+        for (path_name, path) in &self.body_fields {
+            check_identifier("body_fields", path_name)?;
+            if path.is_empty()
+                || path.len() > 256
+                || path.split('.').any(str::is_empty)
+                || !path.bytes().all(|b| (b' '..=b'~').contains(&b))
+            {
+                return Err(Error::scheme(
+                    "body_fields",
+                    format!(
+                        "the path of `{path_name}` must be dot-separated names of printable ASCII"
+                    ),
+                ));
+            }
+        }
+        for template in self.templates() {
             let parsed = Template::parse(template)?;
             if parsed.uses_timestamp() && !self.has_timestamp() {
                 return Err(Error::scheme(
                     "message",
-                    "uses {timestamp} but the scheme has no timestamp_header or fields.timestamp",
+                    "uses {timestamp} but the scheme has no timestamp_header, fields.timestamp \
+                     or body_fields.timestamp",
                 ));
             }
             if parsed.uses_id() && self.id_header.is_none() {
@@ -251,24 +582,44 @@ impl Scheme {
                     "uses {id} but the scheme has no id_header",
                 ));
             }
+            for part in parsed.parts() {
+                if let Part::BodyField(name) = part
+                    && !self.body_fields.contains_key(&**name)
+                {
+                    return Err(Error::scheme(
+                        "message",
+                        format!("uses {{body_field:{name}}} but body_fields has no `{name}`"),
+                    ));
+                }
+            }
+            if self.url_port != UrlPort::AsSent && !parsed.parts().contains(&Part::Url) {
+                return Err(Error::scheme(
+                    "url_port",
+                    "is set but the message signs no {url}",
+                ));
+            }
+            if self.body_escape.is_some() && !parsed.parts().contains(&Part::Body) {
+                return Err(Error::scheme(
+                    "body_escape",
+                    "is set but the message signs no {body}",
+                ));
+            }
+            if self.algorithm == Algorithm::Token && parsed.parts() != [Part::Body] {
+                return Err(Error::scheme(
+                    "message",
+                    "must be left out for a token scheme: a token signs nothing",
+                ));
+            }
         }
+        Ok(())
+    }
+
+    fn validate_signatures(&self) -> Result<(), Error> {
         if let Some(separator) = &self.separator {
             check_separator("separator", separator)?;
         }
         if let Some(prefix) = &self.prefix {
-            check_text("prefix", prefix)?;
-            if prefix.starts_with([' ', '\t']) || prefix.ends_with([' ', '\t']) {
-                return Err(Error::scheme(
-                    "prefix",
-                    "cannot start or end with a space (items are trimmed)",
-                ));
-            }
-            if let Some(separator) = self.separator.as_deref().filter(|s| prefix.contains(s)) {
-                return Err(Error::scheme(
-                    "prefix",
-                    format!("cannot contain the separator `{separator}`"),
-                ));
-            }
+            check_prefix("prefix", prefix, self.separator.as_deref())?;
         }
         if let Some(fields) = &self.fields {
             if self.separator.is_some() {
@@ -295,13 +646,130 @@ impl Scheme {
                 }
             }
         }
+        if self.body_fields.contains_key("timestamp")
+            && (self.timestamp_header.is_some()
+                || self.fields.as_ref().is_some_and(|f| f.timestamp.is_some()))
+        {
+            return Err(Error::scheme(
+                "body_fields",
+                "has `timestamp`, so the scheme cannot also read a timestamp from a header",
+            ));
+        }
+        if self.body_fields.contains_key("signature")
+            && (self.fields.is_some() || self.separator.is_some())
+        {
+            return Err(Error::scheme(
+                "body_fields",
+                "has `signature`: a body field holds one signature (no fields or separator)",
+            ));
+        }
+        if self.algorithm == Algorithm::Token {
+            for (field, set) in [
+                ("prefix", self.prefix.is_some()),
+                ("separator", self.separator.is_some()),
+                ("fields", self.fields.is_some()),
+                ("asymmetric", self.asymmetric.is_some()),
+                (
+                    "secret_encoding",
+                    self.secret_encoding != SecretEncoding::Utf8,
+                ),
+            ] {
+                if set {
+                    return Err(Error::scheme(
+                        field,
+                        "cannot be used with a token scheme: the header holds the token itself",
+                    ));
+                }
+            }
+        }
+        if !self.algorithm.is_asymmetric() {
+            if self.key_encoding.is_some() {
+                return Err(Error::scheme(
+                    "key_encoding",
+                    format!(
+                        "is for public keys, but the algorithm is {}",
+                        self.algorithm.name()
+                    ),
+                ));
+            }
+        } else if self.secret_encoding != SecretEncoding::Utf8 {
+            return Err(Error::scheme(
+                "secret_encoding",
+                "cannot be used with a public-key algorithm (it takes public keys, not secrets)",
+            ));
+        }
+        check_key_encoding("key_encoding", self.algorithm, self.key_encoding)?;
+        if self.signature_format.is_some() && self.algorithm != Algorithm::EcdsaP256Sha256 {
+            return Err(Error::scheme(
+                "signature_format",
+                "is for ecdsa-p256-sha256 only",
+            ));
+        }
+        Ok(())
+    }
+
+    fn validate_asymmetric(&self) -> Result<(), Error> {
+        let Some(asym) = &self.asymmetric else {
+            return Ok(());
+        };
+        if !self.algorithm.is_hmac() {
+            return Err(Error::scheme(
+                "asymmetric",
+                "adds public-key items to an HMAC scheme; the algorithm is not an HMAC",
+            ));
+        }
+        if !asym.algorithm.is_asymmetric() {
+            return Err(Error::scheme(
+                "asymmetric.algorithm",
+                "must be ed25519 or ecdsa-p256-sha256",
+            ));
+        }
+        let Some(prefix) = &self.prefix else {
+            return Err(Error::scheme(
+                "prefix",
+                "is required with asymmetric: the two kinds of items are told apart by prefix",
+            ));
+        };
+        if self.fields.is_some() {
+            return Err(Error::scheme(
+                "asymmetric",
+                "cannot be used with fields (items are told apart by prefix)",
+            ));
+        }
+        check_prefix("asymmetric.prefix", &asym.prefix, self.separator.as_deref())?;
+        if asym.prefix == *prefix {
+            return Err(Error::scheme(
+                "asymmetric.prefix",
+                "must differ from the scheme's prefix",
+            ));
+        }
+        check_key_encoding("asymmetric.key_encoding", asym.algorithm, asym.key_encoding)?;
+        if asym.signature_format.is_some() && asym.algorithm != Algorithm::EcdsaP256Sha256 {
+            return Err(Error::scheme(
+                "asymmetric.signature_format",
+                "is for ecdsa-p256-sha256 only",
+            ));
+        }
         Ok(())
     }
 }
 
+fn check_key_encoding(
+    field: &'static str,
+    algorithm: Algorithm,
+    encoding: Option<KeyEncoding>,
+) -> Result<(), Error> {
+    if encoding == Some(KeyEncoding::Whpk) && algorithm != Algorithm::Ed25519 {
+        return Err(Error::scheme(
+            field,
+            "`whpk` keys are Ed25519 keys (Standard Webhooks)",
+        ));
+    }
+    Ok(())
+}
+
 fn check_header(field: &'static str, name: &str) -> Result<(), Error> {
-    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-    if name.is_empty() || !name.bytes().all(token) {
+    if !is_header_name(name) {
         return Err(Error::scheme(
             field,
             format!("`{name}` is not a valid HTTP header name"),
@@ -310,15 +778,51 @@ fn check_header(field: &'static str, name: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Returns whether text is an HTTP header name (an RFC 9110 token).
+pub(crate) fn is_header_name(name: &str) -> bool {
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+    !name.is_empty() && name.len() <= 256 && name.bytes().all(token)
+}
+
 /// The longest prefix, separator or field key, in bytes.
 const MAX_TOKEN_LEN: usize = 64;
 
 /// Printable ASCII (or space), short: these end up inside header values.
-fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
-    if text.len() > MAX_TOKEN_LEN || !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+fn check_text(field: &'static str, text: &str, max: usize) -> Result<(), Error> {
+    if text.len() > max || !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
         return Err(Error::scheme(
             field,
-            format!("must be at most {MAX_TOKEN_LEN} printable ASCII characters"),
+            format!("must be at most {max} printable ASCII characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_identifier(field: &'static str, name: &str) -> Result<(), Error> {
+    if name.is_empty()
+        || name.len() > MAX_TOKEN_LEN
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(Error::scheme(
+            field,
+            format!("`{name}` must be a name of letters, digits and `_`"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_prefix(field: &'static str, prefix: &str, separator: Option<&str>) -> Result<(), Error> {
+    check_text(field, prefix, MAX_TOKEN_LEN)?;
+    if prefix.starts_with([' ', '\t']) || prefix.ends_with([' ', '\t']) {
+        return Err(Error::scheme(
+            field,
+            "cannot start or end with a space (items are trimmed)",
+        ));
+    }
+    if let Some(separator) = separator.filter(|s| prefix.contains(s)) {
+        return Err(Error::scheme(
+            field,
+            format!("cannot contain the separator `{separator}`"),
         ));
     }
     Ok(())
@@ -327,7 +831,7 @@ fn check_text(field: &'static str, text: &str) -> Result<(), Error> {
 /// A separator cannot be empty nor use a character that an encoded signature or a
 /// `key=value` item may contain, or it would split them.
 fn check_separator(field: &'static str, separator: &str) -> Result<(), Error> {
-    check_text(field, separator)?;
+    check_text(field, separator, MAX_TOKEN_LEN)?;
     if separator.is_empty()
         || separator
             .bytes()
@@ -342,7 +846,7 @@ fn check_separator(field: &'static str, separator: &str) -> Result<(), Error> {
 }
 
 fn check_key(field: &'static str, key: &str, separator: &str) -> Result<(), Error> {
-    check_text(field, key)?;
+    check_text(field, key, MAX_TOKEN_LEN)?;
     if key.is_empty() || key.contains('=') || key.trim() != key || key.contains(separator) {
         return Err(Error::scheme(
             field,

@@ -15,11 +15,34 @@ pub(crate) enum Part {
     Timestamp,
     /// The message id exactly as sent.
     Id,
+    /// The URL the provider called (scheme, host, path, query), from the request context.
+    Url,
+    /// The request method, from the request context.
+    Method,
+    /// The path and query of the URL.
+    Path,
+    /// The form body's params sorted by name, each name then value (Twilio).
+    Form,
+    /// Another header's value, by name (only before `Compiled` resolves it to a slot).
+    Header(Box<str>),
+    /// Another header's value, by its slot in the compiled scheme.
+    HeaderSlot(usize),
+    /// A value read from the JSON body, by its name in `body_fields`.
+    BodyField(Box<str>),
     /// A construction param, by name (only before [`Template::bind`]).
     Param(Box<str>),
 }
 
-/// A parsed message template: `{body}`, `{timestamp}`, `{id}`, `{NAME}`; `{{` and `}}` are braces.
+impl Part {
+    /// Returns true for the pieces that come from the request line, which verify needs
+    /// in its context (`url`, `method`).
+    pub(crate) fn is_request_line(&self) -> bool {
+        matches!(self, Part::Url | Part::Method | Part::Path)
+    }
+}
+
+/// A parsed message template: `{body}`, `{timestamp}`, `{id}`, `{url}`, `{method}`,
+/// `{path}`, `{form}`, `{header:NAME}`, `{body_field:NAME}`, `{NAME}`; `{{` and `}}` are braces.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Template {
     parts: Vec<Part>,
@@ -28,6 +51,15 @@ pub(crate) struct Template {
 impl Template {
     /// Parses a template, rejecting unbalanced braces and bad names.
     pub(crate) fn parse(text: &str) -> Result<Self, Error> {
+        let bad = || {
+            Error::scheme(
+                "message",
+                format!(
+                    "`{text}` has a bad placeholder: names are letters, digits and `_` inside \
+                     `{{}}` (`{{header:NAME}}` takes a header name); write `{{{{` for a brace"
+                ),
+            )
+        };
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut chars = text.chars().peekable();
@@ -46,16 +78,8 @@ impl Template {
                     loop {
                         match chars.next() {
                             Some('}') => break,
-                            Some(c) if c.is_ascii_alphanumeric() || c == '_' => name.push(c),
-                            _ => {
-                                return Err(Error::scheme(
-                                    "message",
-                                    format!(
-                                        "`{text}` has a bad placeholder: names are letters, \
-                                         digits and `_` inside `{{}}`; write `{{{{` for a brace"
-                                    ),
-                                ));
-                            }
+                            Some(c) if c.is_ascii_graphic() && c != '{' => name.push(c),
+                            _ => return Err(bad()),
                         }
                     }
                     if name.is_empty() {
@@ -64,17 +88,13 @@ impl Template {
                             format!("`{text}` has an empty `{{}}`"),
                         ));
                     }
+                    let part = placeholder(&name).ok_or_else(bad)?;
                     if !literal.is_empty() {
                         parts.push(Part::Literal(
                             std::mem::take(&mut literal).into_bytes().into(),
                         ));
                     }
-                    parts.push(match name.as_str() {
-                        "body" => Part::Body,
-                        "timestamp" => Part::Timestamp,
-                        "id" => Part::Id,
-                        _ => Part::Param(name.into()),
-                    });
+                    parts.push(part);
                 }
                 '}' => {
                     return Err(Error::scheme(
@@ -92,6 +112,11 @@ impl Template {
             return Err(Error::scheme("message", "is empty"));
         }
         Ok(Template { parts })
+    }
+
+    /// Returns the pieces.
+    pub(crate) fn parts(&self) -> &[Part] {
+        &self.parts
     }
 
     pub(crate) fn uses_timestamp(&self) -> bool {
@@ -133,6 +158,31 @@ impl Template {
     }
 }
 
+/// The piece a `{name}` stands for; `None` when the name is malformed.
+fn placeholder(name: &str) -> Option<Part> {
+    let identifier =
+        |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if let Some(header) = name.strip_prefix("header:") {
+        return crate::scheme::is_header_name(header).then(|| Part::Header(header.into()));
+    }
+    if let Some(field) = name.strip_prefix("body_field:") {
+        return identifier(field).then(|| Part::BodyField(field.into()));
+    }
+    if !identifier(name) {
+        return None;
+    }
+    Some(match name {
+        "body" => Part::Body,
+        "timestamp" => Part::Timestamp,
+        "id" => Part::Id,
+        "url" => Part::Url,
+        "method" => Part::Method,
+        "path" => Part::Path,
+        "form" => Part::Form,
+        _ => Part::Param(name.into()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +195,17 @@ mod tests {
     fn parses_placeholders_and_literals() {
         let t = Template::parse("v0:{timestamp}:{body}").unwrap();
         assert_eq!(t.parts, [lit("v0:"), Part::Timestamp, lit(":"), Part::Body]);
+        let t = Template::parse("{method}{url}{header:X-Ts}{body_field:token}{form}").unwrap();
+        assert_eq!(
+            t.parts,
+            [
+                Part::Method,
+                Part::Url,
+                Part::Header("X-Ts".into()),
+                Part::BodyField("token".into()),
+                Part::Form
+            ]
+        );
     }
 
     #[test]
@@ -157,7 +218,18 @@ mod tests {
 
     #[test]
     fn rejects_bad_templates() {
-        for bad in ["", "{", "{}", "}", "{bo dy}", "{body"] {
+        for bad in [
+            "",
+            "{",
+            "{}",
+            "}",
+            "{bo dy}",
+            "{body",
+            "{header:}",
+            "{header:a b}",
+            "{body_field:a.b}",
+            "{x:y}",
+        ] {
             let err = Template::parse(bad).unwrap_err();
             assert_eq!(err.code(), "invalid_scheme", "{bad:?}");
         }

@@ -2,28 +2,29 @@
 
 use core::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use sha2::{Digest, Sha256};
 use subtle::Choice;
 use zeroize::Zeroize;
 
-use crate::config::{Compiled, Config};
+use crate::config::{Compiled, ItemKind, Message, Purpose};
 use crate::encoding::MAX_MAC_LEN;
-use crate::{Error, Headers, Scheme};
+use crate::keys::Decoded;
+use crate::scheme::{Algorithm, MAX_SCHEME_HEADERS, UrlPort};
+use crate::time::{self, Window};
+use crate::{Config, Error, Headers, Scheme, body_fields, escape, form, url};
 
-/// The most signature items one header may hold; more is `invalid_header`.
+/// The most signature items one request may hold; more is `invalid_header`.
 pub const MAX_SIGNATURE_ITEMS: usize = 32;
 
 /// The longest header value read, in bytes after trimming; longer is `invalid_header`.
 pub const MAX_HEADER_LEN: usize = 8192;
 
-/// The longest timestamp, in digits; 18 digits always fit in a `u64`.
-const MAX_TIMESTAMP_DIGITS: usize = 18;
-
-/// Verifies webhook requests for one scheme under one or more secrets.
+/// Verifies webhook requests for one scheme under one or more secrets or public keys.
 ///
 /// Built once (all configuration errors surface here), then shared: it is
-/// immutable, `Send` and `Sync`. Verifying allocates nothing.
+/// immutable, `Send` and `Sync`. Verifying an HMAC, token or Ed25519 scheme allocates
+/// nothing.
 ///
 /// ```
 /// use hooksig::{Config, Verifier};
@@ -48,12 +49,13 @@ pub struct Verifier {
 /// What a successful verification established.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Verified<'h> {
-    /// The timestamp sent, in Unix seconds, when the scheme has one.
+pub struct Verified<'a> {
+    /// The timestamp sent, in Unix seconds (milliseconds are floored), when the scheme has one.
     pub timestamp: Option<u64>,
     /// The message id sent, when the scheme has an id header.
-    pub id: Option<&'h [u8]>,
-    /// Which secret matched (0 is the first): watch it to finish a rotation.
+    pub id: Option<&'a [u8]>,
+    /// Which key matched: secrets first (0 is the first), then public keys. Watch it to
+    /// finish a rotation.
     pub secret_index: usize,
 }
 
@@ -64,11 +66,67 @@ impl Verified<'_> {
     }
 }
 
+/// The request around a body and its headers: the time of verification and, for schemes
+/// that sign them, the URL the provider called and the method.
+///
+/// ```
+/// use hooksig::{Config, Context, Verifier};
+///
+/// // Square signs the notification URL, then the body.
+/// let verifier = Verifier::new(&Config::preset("square")?.secret("signature-key"))?;
+/// let headers = [("x-square-hmacsha256-signature", "W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=")];
+/// let context = Context::new().url("https://webhook.site/webhooks");
+/// verifier.verify_with(br#"{"data":{"type":"webhooks","id":"fake_id"}}"#, &headers, &context)?;
+///
+/// // Without the URL, verify cannot tell: a programming error, not a bad request.
+/// let err = verifier.verify(b"{}", &headers).unwrap_err();
+/// assert_eq!(err.code(), "missing_param");
+/// # Ok::<(), hooksig::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct Context<'a> {
+    /// The time of verification in Unix seconds (`None`: the system clock).
+    pub now: Option<u64>,
+    /// The URL as the provider called it: scheme, host, path and query.
+    pub url: Option<&'a [u8]>,
+    /// The request method (`POST`).
+    pub method: Option<&'a [u8]>,
+}
+
+impl<'a> Context<'a> {
+    /// Returns an empty context: the system clock, no URL, no method.
+    pub fn new() -> Self {
+        Context::default()
+    }
+
+    /// Sets the time of verification, in Unix seconds.
+    #[must_use]
+    pub fn now(mut self, now: u64) -> Self {
+        self.now = Some(now);
+        self
+    }
+
+    /// Sets the URL the provider called (behind a proxy, the public one).
+    #[must_use]
+    pub fn url<U: AsRef<[u8]> + ?Sized>(mut self, url: &'a U) -> Self {
+        self.url = Some(url.as_ref());
+        self
+    }
+
+    /// Sets the request method.
+    #[must_use]
+    pub fn method<M: AsRef<[u8]> + ?Sized>(mut self, method: &'a M) -> Self {
+        self.method = Some(method.as_ref());
+        self
+    }
+}
+
 impl Verifier {
-    /// Builds a verifier, checking the scheme, secrets and params.
+    /// Builds a verifier, checking the scheme, secrets, public keys and params.
     pub fn new(config: &Config) -> Result<Self, Error> {
         Ok(Verifier {
-            inner: config.compile()?,
+            inner: config.compile(Purpose::Verify)?,
         })
     }
 
@@ -82,8 +140,9 @@ impl Verifier {
         self.inner.tolerance
     }
 
-    /// Returns the names of the headers verify reads: the signature header, then the
-    /// timestamp and id headers when the scheme has them.
+    /// Returns the names of the headers verify reads: the signature header(s), then the
+    /// timestamp and id headers, the headers the message signs, the required ones, and
+    /// their alternate spellings.
     ///
     /// Every other header is ignored, and names match ASCII-case-insensitively, so a
     /// binding may pass only the headers whose names equal one of these (ignoring case)
@@ -92,21 +151,13 @@ impl Verifier {
     /// ```
     /// use hooksig::{Config, Verifier};
     ///
-    /// let verifier = Verifier::new(&Config::preset("svix")?.secret("whsec_c2VjcmV0"))?;
+    /// let verifier = Verifier::new(&Config::preset("standard-webhooks")?.secret("whsec_c2VjcmV0"))?;
     /// let names: Vec<&str> = verifier.header_names().collect();
-    /// assert_eq!(names, ["svix-signature", "svix-timestamp", "svix-id"]);
+    /// assert_eq!(names, ["webhook-signature", "webhook-timestamp", "webhook-id"]);
     /// # Ok::<(), hooksig::Error>(())
     /// ```
     pub fn header_names(&self) -> impl Iterator<Item = &str> {
-        let c = &self.inner;
-        [
-            Some(&c.signature_header),
-            c.timestamp_header.as_ref(),
-            c.id_header.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .map(|name| &**name)
+        self.inner.headers.names()
     }
 
     /// Returns whether verify reads a header of this name (ASCII case ignored): the one
@@ -121,24 +172,34 @@ impl Verifier {
     /// # Ok::<(), hooksig::Error>(())
     /// ```
     pub fn reads_header(&self, name: &[u8]) -> bool {
-        self.inner.slot(name).is_some()
+        self.inner.headers.find(name).is_some()
     }
 
-    /// Returns how many secrets are accepted.
+    /// Returns how many keys are accepted: secrets, then public keys (`secret_index` is
+    /// below this).
     pub fn secret_count(&self) -> usize {
-        self.inner.keys.len()
+        self.inner.shared_count + self.inner.public.len()
+    }
+
+    /// Returns whether verify needs the request's URL (`{url}`, `{path}`, Twilio's `{form}`).
+    pub fn needs_url(&self) -> bool {
+        self.inner.needs_url
+    }
+
+    /// Returns whether verify needs the request's method (`{method}`).
+    pub fn needs_method(&self) -> bool {
+        self.inner.needs_method
     }
 
     /// Verifies a request against the system clock.
     ///
     /// `body` must be the raw request bytes, exactly as received.
-    pub fn verify<'h, H: Headers + ?Sized>(
+    pub fn verify<'a, H: Headers + ?Sized>(
         &self,
         body: &[u8],
-        headers: &'h H,
-    ) -> Result<Verified<'h>, Error> {
-        // The clock is read only when a timestamp is checked against a window.
-        self.verify_when(body, headers, unix_now)
+        headers: &'a H,
+    ) -> Result<Verified<'a>, Error> {
+        self.verify_with(body, headers, &Context::default())
     }
 
     /// Returns whether a request verifies against the system clock.
@@ -147,38 +208,101 @@ impl Verifier {
     }
 
     /// Verifies a request as if the time were `now` (Unix seconds).
-    pub fn verify_at<'h, H: Headers + ?Sized>(
+    pub fn verify_at<'a, H: Headers + ?Sized>(
         &self,
         body: &[u8],
-        headers: &'h H,
+        headers: &'a H,
         now: u64,
-    ) -> Result<Verified<'h>, Error> {
-        self.verify_when(body, headers, || now)
+    ) -> Result<Verified<'a>, Error> {
+        self.verify_with(body, headers, &Context::default().now(now))
     }
 
-    /// Verifies a request; `now` is called only when a timestamp meets a window.
-    fn verify_when<'h, H: Headers + ?Sized>(
+    /// Verifies a request in its context: the time, and the URL and method for schemes
+    /// that sign them (`missing_param` when one is needed and not given).
+    pub fn verify_with<'a, H: Headers + ?Sized>(
         &self,
         body: &[u8],
-        headers: &'h H,
-        now: impl FnOnce() -> u64,
-    ) -> Result<Verified<'h>, Error> {
+        headers: &'a H,
+        context: &Context<'_>,
+    ) -> Result<Verified<'a>, Error> {
         let c = &self.inner;
-        let found = Found::collect(c, headers);
-        let signature = required(&c.signature_header, found.signature)?;
-        let timestamp_header = match &c.timestamp_header {
-            Some(name) => Some((name, required(name, found.timestamp)?)),
+        if c.needs_url && context.url.is_none() {
+            return Err(Error::MissingParam { name: "url".into() });
+        }
+        if c.needs_method && context.method.is_none() {
+            return Err(Error::MissingParam {
+                name: "method".into(),
+            });
+        }
+        let found = Found::collect(c, headers)?;
+        let fields = if c.body_fields.is_empty() {
+            Vec::new()
+        } else {
+            body_fields::read(body, c.body_fields.iter().map(|(_, path)| &**path))?
+        };
+        let field = |name: &str| -> Option<(usize, &[u8])> {
+            let index = c.body_fields.iter().position(|(n, _)| &**n == name)?;
+            Some((index, fields[index].as_deref().unwrap_or(b"")))
+        };
+        let missing_field = |index: usize| Error::MissingField {
+            path: c.body_fields[index].1.as_ref().into(),
+        };
+
+        // Rule 1: the signature values (headers, or a body field), timestamp and id.
+        let mut values = Values::default();
+        if let Some((index, value)) = field("signature") {
+            let value = trim(value);
+            if value.is_empty() {
+                return Err(missing_field(index));
+            }
+            values.push(value);
+        } else {
+            for slot in 0..c.headers.signatures {
+                match found.slots[slot] {
+                    Lookup::Absent => {}
+                    Lookup::One(value) => {
+                        let value = trim(value);
+                        if !value.is_empty() {
+                            values.push(found.checked(c, slot, value)?);
+                        }
+                    }
+                    Lookup::Repeated => return Err(found.repeated(c, slot)),
+                }
+            }
+            if values.len == 0 {
+                return Err(Error::MissingHeader {
+                    header: found.name(c, 0),
+                });
+            }
+        }
+        let timestamp_header = match c.headers.timestamp {
+            Some(slot) => Some((slot, found.required(c, slot)?)),
             None => None,
         };
-        let id = match &c.id_header {
-            Some(name) => Some(required(name, found.id)?),
+        let id = match c.headers.id {
+            Some(slot) => Some(found.required(c, slot)?),
             None => None,
         };
-        let items = Items::new(c, signature);
-        let (count, field_timestamp) = items.scan(&c.signature_header)?;
+        let mut signed = [&b""[..]; MAX_SCHEME_HEADERS];
+        for part in &c.parts {
+            if let crate::template::Part::HeaderSlot(slot) = part {
+                signed[*slot] = found.required(c, *slot)?;
+            }
+        }
+        for (slot, wanted) in &c.headers.required {
+            if found.required(c, *slot)? != &wanted[..] {
+                return Err(Error::InvalidHeader {
+                    header: found.name(c, *slot),
+                    reason: "it does not hold the value this scheme requires (required_headers)",
+                });
+            }
+        }
+
+        // Rule 2: items, counted, and the timestamp field of a `key=value` header.
+        let (count, field_timestamp) = scan(c, &values, || found.name(c, 0))?;
         if count == 0 {
             return Err(Error::InvalidHeader {
-                header: c.signature_header.clone(),
+                header: found.name(c, 0),
                 reason: if c.fields.is_some() {
                     "no signature field in it: check the scheme's fields.signature key"
                 } else {
@@ -186,30 +310,87 @@ impl Verifier {
                 },
             });
         }
+
+        // Rules 3 and 4: the timestamp, then the window, before any MAC.
         let (timestamp_text, timestamp) = match (timestamp_header, field_timestamp) {
-            (Some((name, text)), _) => (text, Some(parse_timestamp(name, text)?)),
-            (None, Some(text)) => (text, Some(parse_timestamp(&c.signature_header, text)?)),
-            (None, None) => (&b""[..], None),
+            (Some((slot, text)), _) => (text, Some(parse_timestamp(c, found.name(c, slot), text)?)),
+            (None, Some(text)) => (text, Some(parse_timestamp(c, found.name(c, 0), text)?)),
+            (None, None) => match field("timestamp") {
+                Some((index, text)) => {
+                    let text = trim(text);
+                    if text.is_empty() {
+                        return Err(missing_field(index));
+                    }
+                    let name: Arc<str> = c.body_fields[index].1.as_ref().into();
+                    (text, Some(parse_timestamp(c, name, text)?))
+                }
+                None => (&b""[..], None),
+            },
         };
         if let (Some(tolerance), Some(timestamp)) = (c.tolerance, timestamp) {
-            check_window(timestamp, now(), tolerance)?;
+            let now = context.now.unwrap_or_else(time::unix_now);
+            match time::window(timestamp, now, tolerance) {
+                Window::Inside => {}
+                Window::TooOld => {
+                    return Err(Error::TimestampTooOld {
+                        timestamp,
+                        now,
+                        tolerance,
+                    });
+                }
+                Window::InFuture => {
+                    return Err(Error::TimestampInFuture {
+                        timestamp,
+                        now,
+                        tolerance,
+                    });
+                }
+            }
         }
 
-        let mut expected = [0u8; MAX_MAC_LEN];
-        let mut matched = None;
-        for (index, key) in c.keys.iter().enumerate() {
-            let len = c.mac(key, body, timestamp_text, id.unwrap_or(b""), &mut expected);
-            let mut hit = Choice::from(0);
-            for text in items.candidates() {
-                hit |= c.encoding.matches(text, &expected[..len]);
-            }
-            if bool::from(hit) {
-                matched = Some(index);
-                break;
+        // Rule 5: the message, and one check per key.
+        let url = context.url.unwrap_or(b"");
+        let form = if c.uses_form() {
+            form::form(url, body).ok_or(Error::SignatureMismatch)?
+        } else {
+            Vec::new()
+        };
+        let message = Message {
+            body,
+            timestamp: timestamp_text,
+            id: id.unwrap_or(b""),
+            url,
+            method: context.method.unwrap_or(b""),
+            form: &form,
+            escaped_body: false,
+            headers: &signed[..c.headers.slots.len()],
+            fields: &fields,
+        };
+        // The forms a provider may have signed: Twilio's two URLs, Box's escaped body.
+        let ports;
+        let mut forms = [message; 4];
+        let mut n = 1;
+        if c.scheme.url_port == UrlPort::Either {
+            ports = url::port_forms(url);
+            forms[0].url = &ports[0];
+            if ports[1] != ports[0] {
+                forms[n] = Message {
+                    url: &ports[1],
+                    ..message
+                };
+                n += 1;
             }
         }
-        expected.zeroize();
-        match matched {
+        if c.scheme.body_escape.is_some() && escape::differs(body) == Some(true) {
+            for i in 0..n {
+                forms[n + i] = Message {
+                    escaped_body: true,
+                    ..forms[i]
+                };
+            }
+            n *= 2;
+        }
+        match matching_key(c, &values, &forms[..n]) {
             Some(secret_index) => Ok(Verified {
                 timestamp,
                 id,
@@ -220,29 +401,197 @@ impl Verifier {
     }
 }
 
+/// Returns the index of the first key that matches a candidate over one of the message's
+/// forms: secrets, then public keys.
+fn matching_key(c: &Compiled, values: &Values<'_>, forms: &[Message<'_>]) -> Option<usize> {
+    fn primary<'t>(c: &Compiled, text: &'t [u8]) -> Option<&'t [u8]> {
+        c.classify(text).filter(|(asym, _)| !asym).map(|(_, v)| v)
+    }
+    match c.primary.algorithm {
+        Algorithm::Token => {
+            for (index, token) in c.tokens.iter().enumerate() {
+                let mut hit = Choice::from(0);
+                for text in values.items(c).filter_map(|text| primary(c, text)) {
+                    hit |= token.matches(text);
+                }
+                if bool::from(hit) {
+                    return Some(index);
+                }
+            }
+        }
+        algorithm if algorithm.is_hmac() => {
+            let mut expected = [0u8; MAX_MAC_LEN];
+            let mut matched = None;
+            'keys: for (index, key) in c.macs.iter().enumerate() {
+                for message in forms {
+                    let mut mac = key.start();
+                    c.feed(message, &mut |piece| mac.update(piece));
+                    let len = mac.finish(&mut expected);
+                    let mut hit = Choice::from(0);
+                    for text in values.items(c).filter_map(|text| primary(c, text)) {
+                        hit |= c.primary.encoding.matches(text, &expected[..len]);
+                    }
+                    if bool::from(hit) {
+                        matched = Some(index);
+                        break 'keys;
+                    }
+                }
+            }
+            expected.zeroize();
+            if matched.is_some() {
+                return matched;
+            }
+        }
+        _ => {}
+    }
+    if c.public.is_empty() {
+        return None;
+    }
+    let (kind, want_asym): (&ItemKind, bool) = match &c.asym {
+        Some(kind) => (kind, true),
+        None => (&c.primary, false),
+    };
+    for (index, key) in c.public.iter().enumerate() {
+        for message in forms {
+            if public_key_matches(c, values, message, kind, want_asym, key) {
+                return Some(c.shared_count + index);
+            }
+        }
+    }
+    None
+}
+
+/// Returns whether a public key verifies a candidate over one form of the message.
+fn public_key_matches(
+    c: &Compiled,
+    values: &Values<'_>,
+    message: &Message<'_>,
+    kind: &ItemKind,
+    want_asym: bool,
+    key: &crate::keys::PublicKey,
+) -> bool {
+    let digest: [u8; 32] = if kind.algorithm == Algorithm::EcdsaP256Sha256 {
+        let mut hash = Sha256::new();
+        c.feed(message, &mut |piece| hash.update(piece));
+        hash.finalize().into()
+    } else {
+        [0; 32]
+    };
+    values.items(c).any(|text| {
+        let Some((true, text)) = c
+            .classify(text)
+            .map(|(asym, text)| (asym == want_asym, text))
+        else {
+            return false;
+        };
+        let Some(decoded) = Decoded::new(kind.encoding, text) else {
+            return false;
+        };
+        let mut feed = |sink: &mut dyn FnMut(&[u8])| c.feed(message, &mut |p| sink(p));
+        key.verify(&decoded, kind.format, &digest, &mut feed)
+    })
+}
+
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
             .field("scheme", &self.inner.scheme)
-            .field("secrets", &self.inner.keys.len())
+            .field("secrets", &self.inner.shared_count)
+            .field("public_keys", &self.inner.public.len())
             .field("tolerance", &self.inner.tolerance)
             .finish()
     }
 }
 
-/// Returns the system clock in Unix seconds (0 before 1970).
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+/// The signature values of one request: up to 16 headers' values, or one body field.
+#[derive(Default)]
+struct Values<'a> {
+    values: [&'a [u8]; 16],
+    len: usize,
+}
+
+impl<'a> Values<'a> {
+    fn push(&mut self, value: &'a [u8]) {
+        self.values[self.len] = value;
+        self.len += 1;
+    }
+
+    /// Every item of every value: trimmed, non-empty pieces between separators.
+    fn items<'s>(&'s self, c: &'s Compiled) -> impl Iterator<Item = &'s [u8]> + 's {
+        let separator: &[u8] = match (&c.fields, &c.separator) {
+            (Some(fields), _) => fields.separator.as_bytes(),
+            (None, Some(separator)) => separator,
+            (None, None) => &[],
+        };
+        self.values[..self.len].iter().flat_map(move |value| {
+            Split::new(value, separator)
+                .map(trim)
+                .filter(|item| !item.is_empty())
+        })
+    }
+}
+
+impl Compiled {
+    /// Returns which kind an item is (true: the `asymmetric` one) and its encoded
+    /// signature, prefix or field key stripped; `None` for an item of neither kind.
+    fn classify<'a>(&self, item: &'a [u8]) -> Option<(bool, &'a [u8])> {
+        if let Some(fields) = &self.fields {
+            return field(item, &fields.signature).map(|v| (false, v));
+        }
+        let primary = || item.strip_prefix(&*self.primary.prefix).map(|v| (false, v));
+        match &self.asym {
+            // The longer prefix first, so that neither can swallow the other's items.
+            Some(asym) => {
+                let other = || item.strip_prefix(&*asym.prefix).map(|v| (true, v));
+                if asym.prefix.len() >= self.primary.prefix.len() {
+                    other().or_else(primary)
+                } else {
+                    primary().or_else(other)
+                }
+            }
+            None => primary(),
+        }
+    }
+}
+
+/// Counts the items of a known kind and finds the timestamp field, checking the caps.
+fn scan<'s>(
+    c: &'s Compiled,
+    values: &'s Values<'_>,
+    header: impl Fn() -> Arc<str>,
+) -> Result<(usize, Option<&'s [u8]>), Error> {
+    let invalid = |reason| Error::InvalidHeader {
+        header: header(),
+        reason,
+    };
+    let timestamp_key = c.fields.as_ref().and_then(|f| f.timestamp.as_deref());
+    let (mut count, mut timestamp) = (0, None);
+    for item in values.items(c) {
+        count += usize::from(c.classify(item).is_some());
+        if let Some(value) = timestamp_key.and_then(|key| field(item, key))
+            && timestamp.replace(value).is_some()
+        {
+            return Err(invalid("it has more than one timestamp field"));
+        }
+    }
+    if count > MAX_SIGNATURE_ITEMS {
+        return Err(invalid("it holds more than 32 signatures"));
+    }
+    if timestamp_key.is_some() && timestamp.is_none() {
+        return Err(invalid("it has no timestamp field"));
+    }
+    Ok((count, timestamp))
+}
+
+fn parse_timestamp(c: &Compiled, header: Arc<str>, text: &[u8]) -> Result<u64, Error> {
+    time::parse(c.timestamp_format, text).map_err(|reason| Error::InvalidHeader { header, reason })
 }
 
 /// The values of the scheme's headers, found in one pass.
-#[derive(Default)]
 struct Found<'h> {
-    signature: Lookup<'h>,
-    timestamp: Lookup<'h>,
-    id: Lookup<'h>,
+    slots: [Lookup<'h>; MAX_SCHEME_HEADERS],
+    /// Which spelling the request used: 0 the scheme's own, 1 its alternate one.
+    set: u8,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -253,79 +602,69 @@ enum Lookup<'h> {
     Repeated,
 }
 
-impl<'h> Lookup<'h> {
-    fn add(&mut self, value: &'h [u8]) {
-        *self = match self {
-            Lookup::Absent => Lookup::One(value),
-            _ => Lookup::Repeated,
-        };
-    }
-}
-
 impl<'h> Found<'h> {
-    fn collect<H: Headers + ?Sized>(c: &Compiled, headers: &'h H) -> Self {
-        let mut found = Found::default();
-        headers.visit(&mut |name, value| match c.slot(name) {
-            Some(Slot::Signature) => found.signature.add(value),
-            Some(Slot::Timestamp) => found.timestamp.add(value),
-            Some(Slot::Id) => found.id.add(value),
-            None => {}
+    fn collect<H: Headers + ?Sized>(c: &Compiled, headers: &'h H) -> Result<Self, Error> {
+        let mut slots = [Lookup::Absent; MAX_SCHEME_HEADERS];
+        let mut sets = 0u8;
+        headers.visit(&mut |name, value| {
+            if let Some((slot, set)) = c.headers.find(name) {
+                sets |= 1 << set;
+                slots[slot] = match slots[slot] {
+                    Lookup::Absent => Lookup::One(value),
+                    _ => Lookup::Repeated,
+                };
+            }
         });
-        found
-    }
-}
-
-/// Which of the scheme's headers a name is.
-enum Slot {
-    Signature,
-    Timestamp,
-    Id,
-}
-
-impl Compiled {
-    /// Matches a header name against the scheme's, ASCII case ignored.
-    fn slot(&self, name: &[u8]) -> Option<Slot> {
-        let is = |wanted: &Option<Arc<str>>| {
-            wanted
-                .as_deref()
-                .is_some_and(|w| name.eq_ignore_ascii_case(w.as_bytes()))
-        };
-        if name.eq_ignore_ascii_case(self.signature_header.as_bytes()) {
-            Some(Slot::Signature)
-        } else if is(&self.timestamp_header) {
-            Some(Slot::Timestamp)
-        } else if is(&self.id_header) {
-            Some(Slot::Id)
-        } else {
-            None
-        }
-    }
-}
-
-/// Rule 1: present, not repeated, not empty after trimming, not huge.
-fn required<'h>(header: &Arc<str>, lookup: Lookup<'h>) -> Result<&'h [u8], Error> {
-    let value = match lookup {
-        Lookup::Absent => &b""[..],
-        Lookup::One(value) => trim(value),
-        Lookup::Repeated => {
+        if sets == 0b11 {
             return Err(Error::InvalidHeader {
-                header: header.clone(),
-                reason: "it appears more than once; a request must carry it once",
+                header: c.headers.slots[0].clone(),
+                reason: "the request carries the scheme's headers under both of their spellings \
+                         (alternate_headers); it must use one set",
             });
         }
-    };
-    if value.is_empty() {
-        return Err(Error::MissingHeader {
-            header: header.clone(),
-        });
+        Ok(Found {
+            slots,
+            set: u8::from(sets == 0b10),
+        })
     }
-    if value.len() > MAX_HEADER_LEN {
-        return Err(Error::InvalidHeader {
-            header: header.clone(),
-            reason: "the value is longer than 8192 bytes",
-        });
+
+    /// The name of a slot as the request spells it (its set), for messages.
+    fn name(&self, c: &Compiled, slot: usize) -> Arc<str> {
+        c.headers.name(slot, self.set)
     }
-    Ok(value)
+
+    fn repeated(&self, c: &Compiled, slot: usize) -> Error {
+        Error::InvalidHeader {
+            header: self.name(c, slot),
+            reason: "it appears more than once; a request must carry it once",
+        }
+    }
+
+    /// Checks a present value's length.
+    fn checked(&self, c: &Compiled, slot: usize, value: &'h [u8]) -> Result<&'h [u8], Error> {
+        if value.len() > MAX_HEADER_LEN {
+            return Err(Error::InvalidHeader {
+                header: self.name(c, slot),
+                reason: "the value is longer than 8192 bytes",
+            });
+        }
+        Ok(value)
+    }
+
+    /// Rule 1: present, not repeated, not empty after trimming, not huge.
+    fn required(&self, c: &Compiled, slot: usize) -> Result<&'h [u8], Error> {
+        let value = match self.slots[slot] {
+            Lookup::Absent => &b""[..],
+            Lookup::One(value) => trim(value),
+            Lookup::Repeated => return Err(self.repeated(c, slot)),
+        };
+        if value.is_empty() {
+            return Err(Error::MissingHeader {
+                header: self.name(c, slot),
+            });
+        }
+        self.checked(c, slot, value)
+    }
 }
 
 /// Trims spaces and tabs (and nothing else) from both ends.
@@ -337,101 +676,6 @@ fn trim(mut bytes: &[u8]) -> &[u8] {
         bytes = rest;
     }
     bytes
-}
-
-/// Rule 3: ASCII digits only, at most 18 of them.
-fn parse_timestamp(header: &Arc<str>, text: &[u8]) -> Result<u64, Error> {
-    if text.is_empty() || text.len() > MAX_TIMESTAMP_DIGITS || !text.iter().all(u8::is_ascii_digit)
-    {
-        return Err(Error::InvalidHeader {
-            header: header.clone(),
-            reason: "the timestamp must be Unix seconds: 1 to 18 ASCII digits",
-        });
-    }
-    Ok(text.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0')))
-}
-
-/// Rule 4: within `tolerance` seconds of `now`, both bounds inclusive.
-fn check_window(timestamp: u64, now: u64, tolerance: u64) -> Result<(), Error> {
-    if timestamp.saturating_add(tolerance) < now {
-        return Err(Error::TimestampTooOld {
-            timestamp,
-            now,
-            tolerance,
-        });
-    }
-    if timestamp > now.saturating_add(tolerance) {
-        return Err(Error::TimestampInFuture {
-            timestamp,
-            now,
-            tolerance,
-        });
-    }
-    Ok(())
-}
-
-/// The signature header split into items (rule 2).
-#[derive(Clone, Copy)]
-struct Items<'a> {
-    c: &'a Compiled,
-    value: &'a [u8],
-}
-
-impl<'a> Items<'a> {
-    fn new(c: &'a Compiled, value: &'a [u8]) -> Self {
-        Items { c, value }
-    }
-
-    /// The raw, trimmed, non-empty pieces of the header.
-    fn pieces(self) -> impl Iterator<Item = &'a [u8]> {
-        let separator: &[u8] = match (&self.c.fields, &self.c.separator) {
-            (Some(fields), _) => fields.separator.as_bytes(),
-            (None, Some(separator)) => separator,
-            (None, None) => &[],
-        };
-        Split::new(self.value, separator)
-            .map(trim)
-            .filter(|item| !item.is_empty())
-    }
-
-    /// The encoded signatures, prefix stripped, items without it skipped.
-    fn candidates(self) -> impl Iterator<Item = &'a [u8]> {
-        let c = self.c;
-        self.pieces().filter_map(move |item| match &c.fields {
-            Some(fields) => field(item, &fields.signature),
-            None => item.strip_prefix(&*c.prefix),
-        })
-    }
-
-    /// Counts the candidates and finds the timestamp field in one pass, checking the caps.
-    fn scan(self, header: &Arc<str>) -> Result<(usize, Option<&'a [u8]>), Error> {
-        let invalid = |reason| Error::InvalidHeader {
-            header: header.clone(),
-            reason,
-        };
-        let c = self.c;
-        let timestamp_key = c.fields.as_ref().and_then(|f| f.timestamp.as_deref());
-        let (mut count, mut timestamp) = (0, None);
-        for item in self.pieces() {
-            let is_candidate = match &c.fields {
-                Some(fields) => field(item, &fields.signature).is_some(),
-                None => item.starts_with(&c.prefix),
-            };
-            count += usize::from(is_candidate);
-            if let Some(value) = timestamp_key.and_then(|key| field(item, key)) {
-                if timestamp.replace(value).is_some() {
-                    return Err(invalid("it has more than one timestamp field"));
-                }
-            }
-        }
-        if count > MAX_SIGNATURE_ITEMS {
-            return Err(invalid("it holds more than 32 signatures"));
-        }
-        if timestamp_key.is_some() && timestamp.is_none() {
-            return Err(invalid("it has no timestamp field"));
-        }
-        Ok((count, timestamp))
-    }
 }
 
 /// Returns the value of a `key=value` item when its key is `key`.
@@ -490,43 +734,5 @@ mod tests {
         assert_eq!(parts, [&b"a"[..], b"b", b"", b"c"]);
         let whole: Vec<&[u8]> = Split::new(b"abc", b"").collect();
         assert_eq!(whole, [&b"abc"[..]]);
-    }
-
-    #[test]
-    fn window_bounds_are_inclusive() {
-        assert!(check_window(700, 1000, 300).is_ok());
-        assert!(check_window(1300, 1000, 300).is_ok());
-        assert_eq!(
-            check_window(699, 1000, 300).unwrap_err().code(),
-            "timestamp_too_old"
-        );
-        assert_eq!(
-            check_window(1301, 1000, 300).unwrap_err().code(),
-            "timestamp_in_future"
-        );
-        assert!(check_window(u64::MAX, u64::MAX, u64::MAX).is_ok());
-    }
-
-    #[test]
-    fn timestamps_are_plain_digits() {
-        let h: Arc<str> = "t".into();
-        assert_eq!(parse_timestamp(&h, b"0001").unwrap(), 1);
-        assert_eq!(
-            parse_timestamp(&h, b"999999999999999999").unwrap(),
-            999_999_999_999_999_999
-        );
-        for bad in [
-            &b""[..],
-            b"1e9",
-            b"+1",
-            b"-1",
-            b"1234567890123456789",
-            "١".as_bytes(),
-        ] {
-            assert_eq!(
-                parse_timestamp(&h, bad).unwrap_err().code(),
-                "invalid_header"
-            );
-        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hooksig::{Config, Error, Scheme, Signer, Verifier};
+use hooksig::{Config, Context, Error, Scheme, Signer, Verifier};
 use serde_json::Value;
 
 fn vector_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -38,8 +38,14 @@ fn config(case: &Value) -> Result<Config, Error> {
         _ => panic!("a case needs a preset or a scheme"),
     };
     let mut config = Config::new(scheme);
-    for secret in case["secrets"].as_array().unwrap() {
+    for secret in case["secrets"].as_array().into_iter().flatten() {
         config = config.secret(bytes(secret));
+    }
+    for key in case["public_keys"].as_array().into_iter().flatten() {
+        config = config.public_key(bytes(key));
+    }
+    if let Some(key) = case.get("private_key") {
+        config = config.private_key(bytes(key));
     }
     if let Some(params) = case["params"].as_object() {
         for (name, value) in params {
@@ -61,12 +67,28 @@ fn run(case: &Value) -> Result<(), String> {
         Err(e) => return check_error(want_error, &e),
     };
     let body = bytes(&case["body"]);
+    let url = case["url"].as_str();
+    let method = case["method"].as_str();
+    let mut context = Context::new();
+    if let Some(url) = url {
+        context = context.url(url);
+    }
+    if let Some(method) = method {
+        context = context.method(method);
+    }
     if case["op"] == "sign" {
-        let signer = Signer::new(&config).map_err(|e| format!("signer: {e}"))?;
+        let signer = match Signer::new(&config) {
+            Ok(signer) => signer,
+            Err(e) => return check_error(want_error, &e),
+        };
         let sign = &case["sign"];
-        let headers = signer
-            .sign(&body, sign["timestamp"].as_u64(), sign["id"].as_str())
-            .map_err(|e| format!("sign: {e}"))?;
+        if let Some(timestamp) = sign["timestamp"].as_u64() {
+            context = context.now(timestamp);
+        }
+        let headers = match signer.sign_with(&body, sign["id"].as_str(), &context) {
+            Ok(headers) => headers,
+            Err(e) => return check_error(want_error, &e),
+        };
         let got = serde_json::to_value(&headers).unwrap();
         return if got == expect["headers"] {
             Ok(())
@@ -84,10 +106,10 @@ fn run(case: &Value) -> Result<(), String> {
         .iter()
         .map(|pair| (bytes(&pair[0]), bytes(&pair[1])))
         .collect();
-    let result = match case["now"].as_u64() {
-        Some(now) => verifier.verify_at(&body, &headers, now),
-        None => verifier.verify(&body, &headers),
-    };
+    if let Some(now) = case["now"].as_u64() {
+        context = context.now(now);
+    }
+    let result = verifier.verify_with(&body, &headers, &context);
     match (result, want_error) {
         (Err(e), want) => check_error(want, &e),
         (Ok(v), None) => {

@@ -40,6 +40,8 @@ SPECCHECK_COMMIT = "65519336fda78a3d016e947df6d82848aca0c9da"
 OK = {"ok": True, "secret_index": 0, "timestamp": None, "id": None}
 MISMATCH = {"error": "signature_mismatch"}
 MISSING = {"error": "missing_header"}
+TOO_LONG = {"error": "invalid_header"}
+MAX_HEADER_LEN = 8192  # hooksig's limit on a header value, in bytes
 INVALID_KEY = {"error": "invalid_key"}
 
 ED25519_SCHEME = {
@@ -411,6 +413,10 @@ def wycheproof_ecdsa(root: Path, commit: str, rel: str, signature_format: str,
                 expect = INVALID_KEY  # OpenSSL refuses the point: a configuration error
             elif t["sig"] == "":
                 expect = MISSING
+            elif len(t["sig"]) > MAX_HEADER_LEN:
+                # Rule 1: a header value over 8192 bytes is invalid_header, before any check.
+                assert t["result"] != "valid", name
+                expect = TOO_LONG
             else:
                 answer = p256_verifies(key, bytes.fromhex(t["sig"]), msg, signature_format)
                 # "acceptable" (lenient encodings) is a mismatch for us: strict DER only.
