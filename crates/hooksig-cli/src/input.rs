@@ -66,7 +66,8 @@ fn parse_param(text: &str) -> Result<(String, String), String> {
         .ok_or_else(|| format!("{text:?} is not NAME=VALUE"))
 }
 
-/// The secrets: the first one given is current, the others are accepted too.
+/// The keys: shared secrets (the first is current, the others are accepted too), the
+/// provider's public keys for public-key schemes, and a private key to sign those with.
 #[derive(Args)]
 pub struct SecretArgs {
     /// A secret on the command line (visible in `ps`: prefer --secret-env or --secret-file).
@@ -78,35 +79,70 @@ pub struct SecretArgs {
     /// A file holding a secret (one trailing newline is ignored).
     #[arg(long = "secret-file", value_name = "FILE")]
     pub secret_file: Vec<PathBuf>,
+    /// A public key of a public-key scheme (hex, base64, base64 SPKI, PEM or whpk_).
+    #[arg(long = "public-key", value_name = "KEY")]
+    pub public_keys: Vec<String>,
+    /// A file holding a public key (a PEM file, say).
+    #[arg(long = "public-key-file", value_name = "FILE")]
+    pub public_key_file: Vec<PathBuf>,
+    /// The name of an environment variable holding the private key to sign with (whsk_,
+    /// PKCS#8 PEM, or a hex seed): public-key schemes only, for tests.
+    #[arg(
+        long = "private-key-env",
+        value_name = "NAME",
+        conflicts_with = "private_key_file"
+    )]
+    pub private_key_env: Option<String>,
+    /// A file holding the private key to sign with.
+    #[arg(long = "private-key-file", value_name = "FILE")]
+    pub private_key_file: Option<PathBuf>,
 }
 
 impl SecretArgs {
-    /// Reads every secret, in the order: --secret, --secret-env, --secret-file.
-    pub fn read(&self) -> Result<Vec<Vec<u8>>, String> {
-        let mut out: Vec<Vec<u8>> = self.secrets.iter().map(|s| s.as_bytes().to_vec()).collect();
+    /// Adds every key to `config`: secrets in the order --secret, --secret-env,
+    /// --secret-file, then public keys, then the private key.
+    pub fn apply(&self, mut config: Config) -> Result<Config, String> {
+        for secret in &self.secrets {
+            config = config.secret(secret);
+        }
         for name in &self.secret_env {
-            let value = std::env::var_os(name)
-                .ok_or_else(|| format!("--secret-env {name}: the variable is not set"))?;
-            out.push(value.into_encoded_bytes());
+            config = config.secret(env(name, "--secret-env")?);
         }
         for path in &self.secret_file {
-            let mut bytes = std::fs::read(path)
-                .map_err(|e| format!("--secret-file {}: {e}", path.display()))?;
-            if bytes.ends_with(b"\n") {
-                bytes.pop();
-                if bytes.ends_with(b"\r") {
-                    bytes.pop();
-                }
-            }
-            out.push(bytes);
+            config = config.secret(file(path, "--secret-file")?);
         }
-        if out.is_empty() {
-            return Err(
-                "give a secret: --secret-env NAME, --secret-file FILE or --secret S".into(),
-            );
+        for key in &self.public_keys {
+            config = config.public_key(key);
         }
-        Ok(out)
+        for path in &self.public_key_file {
+            config = config.public_key(file(path, "--public-key-file")?);
+        }
+        if let Some(name) = &self.private_key_env {
+            config = config.private_key(env(name, "--private-key-env")?);
+        }
+        if let Some(path) = &self.private_key_file {
+            config = config.private_key(file(path, "--private-key-file")?);
+        }
+        Ok(config)
     }
+}
+
+fn env(name: &str, flag: &str) -> Result<Vec<u8>, String> {
+    std::env::var_os(name)
+        .map(|v| v.into_encoded_bytes())
+        .ok_or_else(|| format!("{flag} {name}: the variable is not set"))
+}
+
+/// A file's bytes, one trailing newline (or CRLF) dropped: editors add one.
+fn file(path: &std::path::Path, flag: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = std::fs::read(path).map_err(|e| format!("{flag} {}: {e}", path.display()))?;
+    if bytes.ends_with(b"\n") {
+        bytes.pop();
+        if bytes.ends_with(b"\r") {
+            bytes.pop();
+        }
+    }
+    Ok(bytes)
 }
 
 /// The body, exactly as given: no newline is added or removed.

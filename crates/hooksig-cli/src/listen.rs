@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use hooksig::Verifier;
+use hooksig::{Context, Verifier};
 use tiny_http::{Header, Response, Server};
 
 use crate::input::{SchemeArgs, SecretArgs};
@@ -31,14 +31,15 @@ pub struct ListenArgs {
     /// Stop after this many deliveries (default: run until interrupted).
     #[arg(long)]
     max_requests: Option<u64>,
+    /// The URL the provider calls, as its dashboard has it, for URL-signed schemes behind a
+    /// tunnel or proxy (default: http://, the Host header, then the request's path and query).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
 }
 
 /// Serves until interrupted (or `--max-requests`), printing one line per delivery.
 pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
-    let mut config = args.scheme.config()?;
-    for secret in args.secrets.read()? {
-        config = config.secret(secret);
-    }
+    let config = args.secrets.apply(args.scheme.config()?)?;
     let verifier = Verifier::new(&config).map_err(|e| e.to_string())?;
     let server = Server::http((args.host.as_str(), args.port))
         .map_err(|e| format!("listening on {}:{}: {e}", args.host, args.port))?;
@@ -60,7 +61,18 @@ pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
             let _ = request.respond(json(404, "{\"error\":\"not_found\"}"));
             continue;
         }
-        let (status, line) = deliver(&verifier, &mut request, args.max_body);
+        let url = match &args.public_url {
+            Some(url) => url.clone(),
+            None => {
+                let host = request
+                    .headers()
+                    .iter()
+                    .find(|h| h.field.equiv("Host"))
+                    .map_or_else(|| address.to_string(), |h| h.value.as_str().to_owned());
+                format!("http://{host}{}", request.url())
+            }
+        };
+        let (status, line) = deliver(&verifier, &mut request, args.max_body, &url);
         let body = if status == 200 {
             "{\"ok\":true}".to_owned()
         } else {
@@ -85,6 +97,7 @@ fn deliver(
     verifier: &Verifier,
     request: &mut tiny_http::Request,
     max_body: usize,
+    url: &str,
 ) -> (u16, String) {
     if request.body_length().is_some_and(|n| n > max_body) {
         return (413, "body_too_large".into());
@@ -105,7 +118,9 @@ fn deliver(
         .iter()
         .map(|h| (h.field.as_str().as_str(), h.value.as_str()))
         .collect();
-    match verifier.verify(&body, &headers) {
+    let method = request.method().as_str().to_owned();
+    let context = Context::new().url(url).method(&method);
+    match verifier.verify_with(&body, &headers, &context) {
         Ok(verified) => {
             let mut line = String::from("ok");
             if let Some(event) = event_type(&body) {

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use hooksig::{Config, Signer, Verifier};
+use hooksig::{Algorithm, Config, Context, Signer, Verifier};
 
 use crate::input::{BodyArgs, SchemeArgs, SecretArgs};
 
@@ -55,9 +55,13 @@ enum Command {
         /// What to print.
         #[arg(long, value_enum, default_value_t = Format::Headers)]
         format: Format,
-        /// The URL for --format curl.
+        /// The URL the request goes to: signed by URL-signed schemes (Square, Twilio,
+        /// HubSpot, Trello), and used by --format curl.
         #[arg(long, default_value = "http://127.0.0.1:8000/webhook")]
         url: String,
+        /// The method, for schemes that sign it (HubSpot).
+        #[arg(long, default_value = "POST")]
+        method: String,
     },
     /// Verify a request: exit 0 and print `ok`, or exit 1 and print the error code.
     #[command(after_help = "Example:\n  \
@@ -76,6 +80,12 @@ enum Command {
         /// Verify as if it were this time, Unix seconds.
         #[arg(long)]
         now: Option<u64>,
+        /// The URL the provider called, for URL-signed schemes (Square, Twilio, HubSpot, Trello).
+        #[arg(long)]
+        url: Option<String>,
+        /// The method, for schemes that sign it (HubSpot).
+        #[arg(long, default_value = "POST")]
+        method: String,
     },
     /// POST a signed webhook to URL and print the response; --tamper sends a broken one.
     #[command(after_help = "Examples:\n  \
@@ -112,14 +122,18 @@ fn main() -> ExitCode {
             id,
             format,
             url,
+            method,
         } => sign(
             &scheme,
             &secrets,
             &body,
-            timestamp,
-            id.as_deref(),
+            Request {
+                timestamp,
+                id: id.as_deref(),
+                url: Some(&url),
+                method: &method,
+            },
             format,
-            &url,
         ),
         Command::Verify {
             scheme,
@@ -127,7 +141,20 @@ fn main() -> ExitCode {
             body,
             headers,
             now,
-        } => verify(&scheme, &secrets, &body, &headers, now),
+            url,
+            method,
+        } => verify(
+            &scheme,
+            &secrets,
+            &body,
+            &headers,
+            Request {
+                timestamp: now,
+                id: None,
+                url: url.as_deref(),
+                method: &method,
+            },
+        ),
         Command::Send(args) => send::run(&args),
         Command::Listen(args) => listen::run(&args),
     };
@@ -180,26 +207,47 @@ fn presets(name: Option<&str>, json: bool) -> Result<ExitCode, String> {
 }
 
 fn config(scheme: &SchemeArgs, secrets: &SecretArgs) -> Result<Config, String> {
-    let mut config = scheme.config()?;
-    for secret in secrets.read()? {
-        config = config.secret(secret);
+    secrets.apply(scheme.config()?)
+}
+
+/// The request-line flags of `sign` and `verify`.
+struct Request<'a> {
+    timestamp: Option<u64>,
+    id: Option<&'a str>,
+    url: Option<&'a str>,
+    method: &'a str,
+}
+
+impl<'a> Request<'a> {
+    fn context(&self) -> Context<'a> {
+        let mut context = Context::new().method(self.method);
+        context.now = self.timestamp;
+        if let Some(url) = self.url {
+            context = context.url(url);
+        }
+        context
     }
-    Ok(config)
 }
 
 fn sign(
     scheme: &SchemeArgs,
     secrets: &SecretArgs,
     body_args: &BodyArgs,
-    timestamp: Option<u64>,
-    id: Option<&str>,
+    request: Request<'_>,
     format: Format,
-    url: &str,
 ) -> Result<ExitCode, String> {
     let signer = Signer::new(&config(scheme, secrets)?).map_err(|e| e.to_string())?;
+    if signer.scheme().algorithm == Algorithm::Token {
+        return Err(format!(
+            "{}: a token scheme's header is the secret itself, and hooksig never prints a \
+             secret; `hooksig send` sends it",
+            scheme.label()
+        ));
+    }
     let body = body_args.read()?;
+    let url = request.url.unwrap_or_default();
     let headers = signer
-        .sign(&body, timestamp, id)
+        .sign_with(&body, request.id, &request.context())
         .map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     match format {
@@ -249,7 +297,7 @@ fn verify(
     secrets: &SecretArgs,
     body_args: &BodyArgs,
     headers: &[String],
-    now: Option<u64>,
+    request: Request<'_>,
 ) -> Result<ExitCode, String> {
     let verifier = Verifier::new(&config(scheme, secrets)?).map_err(|e| e.to_string())?;
     let pairs = headers
@@ -261,10 +309,7 @@ fn verify(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let body = body_args.read()?;
-    let result = match now {
-        Some(now) => verifier.verify_at(&body, &pairs, now),
-        None => verifier.verify(&body, &pairs),
-    };
+    let result = verifier.verify_with(&body, &pairs, &request.context());
     match result {
         Ok(verified) => {
             let mut line = String::from("ok");

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use hooksig::{Scheme, Signer};
+use hooksig::{Context, Scheme, Signer};
 
 use crate::input::{BodyArgs, SchemeArgs, SecretArgs};
 
@@ -31,6 +31,10 @@ pub struct SendArgs {
     /// Seconds to wait for the response.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// The URL to sign for URL-signed schemes, when the endpoint's public URL (as the
+    /// provider's dashboard has it) differs from URL (a tunnel, a proxy).
+    #[arg(long, value_name = "URL")]
+    public_url: Option<String>,
 }
 
 /// What `--tamper` breaks.
@@ -44,20 +48,25 @@ enum Tamper {
     Timestamp,
 }
 
-/// Signs, sends, prints `HTTP <status>` and the response body; exit 0 when a response came.
+/// Signs, sends, prints `HTTP <status>` and the response body.
+///
+/// The exit status says whether the endpoint behaved: 0 when a valid delivery got a 2xx
+/// answer or a tampered one a 4xx, 1 otherwise (so `hooksig send --tamper body` can guard
+/// an endpoint in CI); 2 when nothing was sent or no answer came.
 pub fn run(args: &SendArgs) -> Result<ExitCode, String> {
-    let mut config = args.scheme.config()?;
-    for secret in args.secrets.read()? {
-        config = config.secret(secret);
-    }
+    let config = args.secrets.apply(args.scheme.config()?)?;
     let signer = Signer::new(&config).map_err(|e| e.to_string())?;
     let mut body = args.body.read()?;
     let timestamp = match args.tamper {
         Some(Tamper::Timestamp) => Some(stale_timestamp(signer.scheme())?),
         _ => None,
     };
+    let mut context = Context::new()
+        .url(args.public_url.as_deref().unwrap_or(&args.url))
+        .method("POST");
+    context.now = timestamp;
     let mut headers = signer
-        .sign(&body, timestamp, args.id.as_deref())
+        .sign_with(&body, args.id.as_deref(), &context)
         .map_err(|e| e.to_string())?;
     match args.tamper {
         Some(Tamper::Body) => match body.last_mut() {
@@ -91,6 +100,22 @@ pub fn run(args: &SendArgs) -> Result<ExitCode, String> {
     if !text.is_empty() {
         println!("{text}");
     }
+    let behaved = match args.tamper {
+        None => (200..300).contains(&status),
+        Some(_) => (400..500).contains(&status),
+    };
+    if !behaved {
+        eprintln!(
+            "hooksig: the endpoint answered {status} to a {} delivery; expected {}",
+            if args.tamper.is_some() {
+                "tampered"
+            } else {
+                "valid"
+            },
+            if args.tamper.is_some() { "4xx" } else { "2xx" },
+        );
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -108,10 +133,10 @@ fn stale_timestamp(scheme: &Scheme) -> Result<u64, String> {
 
 /// Changes the first character of the encoded signature to another of the same alphabet.
 fn tamper_signature(scheme: &Scheme, headers: &mut [(String, String)]) {
-    let Some((_, value)) = headers
-        .iter_mut()
-        .find(|(n, _)| n == &scheme.signature_header)
-    else {
+    let Some(name) = scheme.signature_header_names().next() else {
+        return;
+    };
+    let Some((_, value)) = headers.iter_mut().find(|(n, _)| n == name) else {
         return;
     };
     let start = match (&scheme.fields, &scheme.prefix) {
