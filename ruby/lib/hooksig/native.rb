@@ -12,14 +12,16 @@ module Hooksig
     LIB_NAME = FFI.map_library_name("hooksig_c")
 
     # Where the library is looked for, in order: HOOKSIG_LIB, next to the gem
-    # (lib/hooksig/native/), then a development checkout's cargo target directory.
+    # (lib/hooksig/native/, where the platform gem carries it), then, in a checkout of the
+    # repository, cargo's target directory.
     def self.candidates
       root = File.expand_path("../../..", __dir__)
+      checkout = File.file?(File.join(root, "Cargo.toml"))
       [
         ENV.fetch("HOOKSIG_LIB", nil),
         File.join(__dir__, "native", LIB_NAME),
-        File.join(root, "target", "release", LIB_NAME),
-        File.join(root, "target", "debug", LIB_NAME)
+        (File.join(root, "target", "release", LIB_NAME) if checkout),
+        (File.join(root, "target", "debug", LIB_NAME) if checkout)
       ].compact.reject(&:empty?)
     end
 
@@ -35,8 +37,11 @@ module Hooksig
       raise LoadError, <<~MSG
         hooksig: the native library #{LIB_NAME} was not found. Looked in:
           #{candidates.join("\n  ")}
-        Build it with `cargo build --release -p hooksig-c` (in the hooksig checkout) and copy
-        target/release/#{LIB_NAME} to #{File.join(__dir__, 'native')}/, or set
+        This hooksig gem carries no library for #{RUBY_PLATFORM}: only the platform gem
+        (x86_64-linux, glibc 2.17+) does. Either install that one
+        (`gem install hooksig --platform x86_64-linux`), or build the library with Rust in a
+        checkout of hooksig: `cargo build --release -p hooksig-c`, then copy
+        target/release/#{LIB_NAME} to #{File.join(__dir__, 'native')}/ or set
         HOOKSIG_LIB=/path/to/#{LIB_NAME}.
       MSG
     end
