@@ -31,6 +31,12 @@
 // A bit of [`hooksig_verifier_yields`]: a successful verify reports a message id.
 #define HOOKSIG_YIELDS_ID 2
 
+// `hooksig_code_kind`: the code is about the request (answer 4xx).
+#define HOOKSIG_KIND_VERIFICATION 1
+
+// `hooksig_code_kind`: the code is about the configuration (a programming error).
+#define HOOKSIG_KIND_CONFIGURATION 2
+
 // The result of every fallible function: 0 is success, 1 to 9 are the core's stable
 // error codes (the same strings in every language, see [`hooksig_code_name`]).
 enum hooksig_code
@@ -56,8 +62,11 @@ enum hooksig_code
   HOOKSIG_INVALID_SCHEME = 7,
   // `invalid_secret`: no secret, an empty secret, or one not in its declared encoding.
   HOOKSIG_INVALID_SECRET = 8,
-  // `missing_param`: the scheme's message needs a param that was not given.
+  // `missing_param`: a param the scheme's message needs, or the request URL or method,
+  // was not given.
   HOOKSIG_MISSING_PARAM = 9,
+  // `invalid_key`: a public or private key is malformed, or of the wrong kind.
+  HOOKSIG_INVALID_KEY = 10,
   // `invalid_argument`: the ABI was misused (a NULL pointer, non-UTF-8 text, ...).
   HOOKSIG_INVALID_ARGUMENT = 100,
   // `internal_error`: a bug in hooksig (a caught panic); please report it.
@@ -325,6 +334,11 @@ const char *hooksig_code_name(int32_t code);
 // Returns a static one-line explanation of a result code, never freed. The detailed
 // message of one failure comes through `message_out`.
 const char *hooksig_code_message(int32_t code);
+
+// Returns the kind of a result code: `HOOKSIG_KIND_VERIFICATION`,
+// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). Bindings build
+// their error classes from this and [`hooksig_code_name`], codes 1 and up.
+uint32_t hooksig_code_kind(int32_t code);
 
 // Returns the library's version, e.g. `"0.1.0"`: static, never freed.
 const char *hooksig_version(void);

@@ -51,8 +51,11 @@ pub enum hooksig_code {
     HOOKSIG_INVALID_SCHEME = 7,
     /// `invalid_secret`: no secret, an empty secret, or one not in its declared encoding.
     HOOKSIG_INVALID_SECRET = 8,
-    /// `missing_param`: the scheme's message needs a param that was not given.
+    /// `missing_param`: a param the scheme's message needs, or the request URL or method,
+    /// was not given.
     HOOKSIG_MISSING_PARAM = 9,
+    /// `invalid_key`: a public or private key is malformed, or of the wrong kind.
+    HOOKSIG_INVALID_KEY = 10,
     /// `invalid_argument`: the ABI was misused (a NULL pointer, non-UTF-8 text, ...).
     HOOKSIG_INVALID_ARGUMENT = 100,
     /// `internal_error`: a bug in hooksig (a caught panic); please report it.
@@ -177,22 +180,28 @@ impl Fail {
 
 impl From<Error> for Fail {
     fn from(error: Error) -> Self {
-        let code = match error.code() {
-            "missing_header" => HOOKSIG_MISSING_HEADER,
-            "invalid_header" => HOOKSIG_INVALID_HEADER,
-            "timestamp_too_old" => HOOKSIG_TIMESTAMP_TOO_OLD,
-            "timestamp_in_future" => HOOKSIG_TIMESTAMP_IN_FUTURE,
-            "signature_mismatch" => HOOKSIG_SIGNATURE_MISMATCH,
-            "unknown_preset" => HOOKSIG_UNKNOWN_PRESET,
-            "invalid_scheme" => HOOKSIG_INVALID_SCHEME,
-            "invalid_secret" => HOOKSIG_INVALID_SECRET,
-            "missing_param" => HOOKSIG_MISSING_PARAM,
-            _ => HOOKSIG_INTERNAL_ERROR,
-        };
         Fail {
-            code,
+            code: code_of(error.info().number),
             message: error.to_string(),
         }
+    }
+}
+
+/// The `hooksig_code` of a number of the core's table (`hooksig::CODES`); a test checks
+/// that the two agree, name by name.
+fn code_of(number: i32) -> hooksig_code {
+    match number {
+        1 => HOOKSIG_MISSING_HEADER,
+        2 => HOOKSIG_INVALID_HEADER,
+        3 => HOOKSIG_TIMESTAMP_TOO_OLD,
+        4 => HOOKSIG_TIMESTAMP_IN_FUTURE,
+        5 => HOOKSIG_SIGNATURE_MISMATCH,
+        6 => HOOKSIG_UNKNOWN_PRESET,
+        7 => HOOKSIG_INVALID_SCHEME,
+        8 => HOOKSIG_INVALID_SECRET,
+        9 => HOOKSIG_MISSING_PARAM,
+        10 => HOOKSIG_INVALID_KEY,
+        _ => HOOKSIG_INTERNAL_ERROR,
     }
 }
 
@@ -907,36 +916,21 @@ pub extern "C" fn hooksig_code_message(code: i32) -> *const c_char {
     catch_unwind(|| code_text(code).1.as_ptr()).unwrap_or(c"unknown".as_ptr())
 }
 
+/// A result code's name and summary as C strings: the core's table, plus the three codes
+/// of the ABI itself (`ok`, `invalid_argument`, `internal_error`).
 fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
+    static TABLE: std::sync::OnceLock<Vec<(CString, CString)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        hooksig::CODES
+            .iter()
+            .map(|c| {
+                let text = |s: &str| CString::new(s).expect("the table has no NUL");
+                (text(c.name), text(c.summary))
+            })
+            .collect()
+    });
     match code {
         0 => (c"ok", c"success"),
-        1 => (
-            c"missing_header",
-            c"a required header (signature, timestamp or id) is absent or empty",
-        ),
-        2 => (c"invalid_header", c"a header is present but cannot be used"),
-        3 => (
-            c"timestamp_too_old",
-            c"the timestamp is older than the tolerance allows: a replay, or check the clock",
-        ),
-        4 => (
-            c"timestamp_in_future",
-            c"the timestamp is further ahead than the tolerance allows: check the clock",
-        ),
-        5 => (
-            c"signature_mismatch",
-            c"no signature matched: check the secret and that the body is the raw request bytes",
-        ),
-        6 => (c"unknown_preset", c"no preset has this name"),
-        7 => (c"invalid_scheme", c"the scheme is not valid"),
-        8 => (
-            c"invalid_secret",
-            c"a secret is absent, empty, or not in its declared encoding",
-        ),
-        9 => (
-            c"missing_param",
-            c"the scheme's message needs a construction param that was not given",
-        ),
         100 => (
             c"invalid_argument",
             c"the C ABI was misused: a NULL pointer, non-UTF-8 text, or a bad value",
@@ -945,7 +939,34 @@ fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
             c"internal_error",
             c"internal error in hooksig: please report it",
         ),
-        _ => (c"unknown", c"not a hooksig result code"),
+        n => match usize::try_from(n)
+            .ok()
+            .and_then(|n| table.get(n.checked_sub(1)?))
+        {
+            Some((name, summary)) => (name.as_c_str(), summary.as_c_str()),
+            None => (c"unknown", c"not a hooksig result code"),
+        },
+    }
+}
+
+/// `hooksig_code_kind`: the code is about the request (answer 4xx).
+pub const HOOKSIG_KIND_VERIFICATION: u32 = 1;
+/// `hooksig_code_kind`: the code is about the configuration (a programming error).
+pub const HOOKSIG_KIND_CONFIGURATION: u32 = 2;
+
+/// Returns the kind of a result code: `HOOKSIG_KIND_VERIFICATION`,
+/// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). Bindings build
+/// their error classes from this and [`hooksig_code_name`], codes 1 and up.
+#[unsafe(no_mangle)]
+pub extern "C" fn hooksig_code_kind(code: i32) -> u32 {
+    let kind = usize::try_from(code)
+        .ok()
+        .and_then(|n| hooksig::CODES.get(n.checked_sub(1)?))
+        .map(|c| c.kind);
+    match kind {
+        Some(hooksig::ErrorKind::Verification) => HOOKSIG_KIND_VERIFICATION,
+        Some(hooksig::ErrorKind::Configuration) => HOOKSIG_KIND_CONFIGURATION,
+        None => 0,
     }
 }
 
@@ -1080,17 +1101,28 @@ mod tests {
     }
 
     #[test]
-    fn codes_match_the_core_strings() {
-        let core = [
-            Error::SignatureMismatch,
-            Error::UnknownPreset { name: "x".into() },
-            Error::InvalidSecret { reason: "r" },
-            Error::MissingParam { name: "p".into() },
-        ];
-        for error in core {
-            let fail = Fail::from(error.clone());
-            let name = code_text(fail.code as i32).0.to_str().unwrap();
-            assert_eq!(name, error.code());
+    fn codes_match_the_core_table() {
+        for code in hooksig::CODES {
+            let c = code_of(code.number);
+            assert_eq!(c as i32, code.number, "{}", code.name);
+            // The enum's name is the code's, in upper case.
+            assert_eq!(
+                format!("{c:?}"),
+                format!("HOOKSIG_{}", code.name.to_uppercase())
+            );
+            assert_eq!(code_text(code.number).0.to_str().unwrap(), code.name);
+            let kind = match code.kind {
+                hooksig::ErrorKind::Verification => HOOKSIG_KIND_VERIFICATION,
+                hooksig::ErrorKind::Configuration => HOOKSIG_KIND_CONFIGURATION,
+            };
+            assert_eq!(hooksig_code_kind(code.number), kind);
         }
+        let after = hooksig::CODES.len() as i32 + 1;
+        assert_eq!(code_of(after), HOOKSIG_INTERNAL_ERROR);
+        assert_eq!(code_text(after).0, c"unknown");
+        assert_eq!(hooksig_code_kind(0), 0);
+        assert_eq!(hooksig_code_kind(100), 0);
+        let fail = Fail::from(Error::MissingParam { name: "p".into() });
+        assert_eq!(fail.code, HOOKSIG_MISSING_PARAM);
     }
 }

@@ -88,6 +88,111 @@ pub enum Error {
     },
 }
 
+/// Whether an error is about the request (answer it 4xx) or about how the verifier was
+/// built (a programming or deployment error).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// The request does not verify.
+    Verification,
+    /// The scheme, secrets, keys, params or request context are wrong.
+    Configuration,
+}
+
+/// One stable error code: the table every binding derives its error classes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Code {
+    /// The code itself, the same string in every language (`signature_mismatch`).
+    pub name: &'static str,
+    /// Whether it is about the request or the configuration.
+    pub kind: ErrorKind,
+    /// Its number in the C ABI (`hooksig_code`), from 1.
+    pub number: i32,
+    /// A one-line explanation, without the details of one failure.
+    pub summary: &'static str,
+}
+
+const fn code(name: &'static str, kind: ErrorKind, number: i32, summary: &'static str) -> Code {
+    Code {
+        name,
+        kind,
+        number,
+        summary,
+    }
+}
+
+/// Every error code, in the order of their numbers. A binding that meets a code it does
+/// not know treats it by its kind.
+///
+/// ```
+/// use hooksig::{CODES, ErrorKind};
+///
+/// let mismatch = CODES.iter().find(|c| c.name == "signature_mismatch").unwrap();
+/// assert_eq!((mismatch.kind, mismatch.number), (ErrorKind::Verification, 5));
+/// assert!(CODES.iter().enumerate().all(|(i, c)| c.number == i as i32 + 1));
+/// ```
+pub const CODES: &[Code] = &[
+    code(
+        "missing_header",
+        ErrorKind::Verification,
+        1,
+        "a required header (signature, timestamp or id) or body field is absent or empty",
+    ),
+    code(
+        "invalid_header",
+        ErrorKind::Verification,
+        2,
+        "a header is present but cannot be used",
+    ),
+    code(
+        "timestamp_too_old",
+        ErrorKind::Verification,
+        3,
+        "the timestamp is older than the tolerance allows: a replay, or check the clock",
+    ),
+    code(
+        "timestamp_in_future",
+        ErrorKind::Verification,
+        4,
+        "the timestamp is further ahead than the tolerance allows: check the clock",
+    ),
+    code(
+        "signature_mismatch",
+        ErrorKind::Verification,
+        5,
+        "no signature matched: check the secret and that the body is the raw request bytes",
+    ),
+    code(
+        "unknown_preset",
+        ErrorKind::Configuration,
+        6,
+        "no preset has this name",
+    ),
+    code(
+        "invalid_scheme",
+        ErrorKind::Configuration,
+        7,
+        "the scheme is not valid",
+    ),
+    code(
+        "invalid_secret",
+        ErrorKind::Configuration,
+        8,
+        "no secret, an empty secret, or one not in its declared encoding",
+    ),
+    code(
+        "missing_param",
+        ErrorKind::Configuration,
+        9,
+        "a param the scheme's message needs, or the request URL or method, was not given",
+    ),
+    code(
+        "invalid_key",
+        ErrorKind::Configuration,
+        10,
+        "a public or private key is malformed, or of the wrong kind for the scheme",
+    ),
+];
+
 impl Error {
     /// Returns the stable code of this error, the same string in every language.
     ///
@@ -95,18 +200,29 @@ impl Error {
     /// assert_eq!(hooksig::Error::SignatureMismatch.code(), "signature_mismatch");
     /// ```
     pub fn code(&self) -> &'static str {
-        match self {
-            Error::MissingHeader { .. } | Error::MissingField { .. } => "missing_header",
-            Error::InvalidHeader { .. } | Error::InvalidBody { .. } => "invalid_header",
-            Error::TimestampTooOld { .. } => "timestamp_too_old",
-            Error::TimestampInFuture { .. } => "timestamp_in_future",
-            Error::SignatureMismatch => "signature_mismatch",
-            Error::UnknownPreset { .. } => "unknown_preset",
-            Error::InvalidScheme { .. } => "invalid_scheme",
-            Error::InvalidSecret { .. } => "invalid_secret",
-            Error::MissingParam { .. } => "missing_param",
-            Error::InvalidKey { .. } => "invalid_key",
-        }
+        self.info().name
+    }
+
+    /// Returns this error's entry in [`CODES`]: its code, kind and C number.
+    ///
+    /// ```
+    /// let err = hooksig::Scheme::preset("nope").unwrap_err();
+    /// assert_eq!(err.info().kind, hooksig::ErrorKind::Configuration);
+    /// ```
+    pub fn info(&self) -> &'static Code {
+        let number = match self {
+            Error::MissingHeader { .. } | Error::MissingField { .. } => 1,
+            Error::InvalidHeader { .. } | Error::InvalidBody { .. } => 2,
+            Error::TimestampTooOld { .. } => 3,
+            Error::TimestampInFuture { .. } => 4,
+            Error::SignatureMismatch => 5,
+            Error::UnknownPreset { .. } => 6,
+            Error::InvalidScheme { .. } => 7,
+            Error::InvalidSecret { .. } => 8,
+            Error::MissingParam { .. } => 9,
+            Error::InvalidKey { .. } => 10,
+        };
+        &CODES[number - 1]
     }
 
     /// Returns true for errors about the request (as opposed to the configuration).
@@ -115,16 +231,7 @@ impl Error {
     /// assert!(hooksig::Error::SignatureMismatch.is_verification());
     /// ```
     pub fn is_verification(&self) -> bool {
-        matches!(
-            self,
-            Error::MissingHeader { .. }
-                | Error::MissingField { .. }
-                | Error::InvalidHeader { .. }
-                | Error::InvalidBody { .. }
-                | Error::TimestampTooOld { .. }
-                | Error::TimestampInFuture { .. }
-                | Error::SignatureMismatch
-        )
+        self.info().kind == ErrorKind::Verification
     }
 
     pub(crate) fn scheme(field: &'static str, reason: impl Into<String>) -> Self {

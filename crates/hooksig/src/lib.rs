@@ -24,7 +24,7 @@ mod verify;
 
 pub use body_fields::MAX_FIELDS_BODY;
 pub use config::Config;
-pub use error::Error;
+pub use error::{CODES, Code, Error, ErrorKind};
 pub use headers::Headers;
 pub use presets::{PRESETS, Preset};
 pub use scheme::{
