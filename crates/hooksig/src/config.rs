@@ -239,6 +239,9 @@ impl Config {
     fn check_keys(&self, purpose: Purpose, shared: bool, asym: bool) -> Result<(), Error> {
         for secret in &self.secrets {
             secret.check_not_a_key()?;
+            if let Some(hint) = &self.scheme.secret_hint {
+                secret.check_hint(hint)?;
+            }
         }
         let has_secret = !self.secrets.is_empty();
         let has_public = !self.public_keys.is_empty();

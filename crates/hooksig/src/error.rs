@@ -71,6 +71,14 @@ pub enum Error {
         /// The parameter's name.
         name: String,
     },
+    /// One of the provider's API keys was given as the webhook signing secret (code
+    /// `invalid_secret`).
+    WrongSecret {
+        /// The prefix of what was given (`sk_`): never the rest of it.
+        given: String,
+        /// The prefix signing secrets start with (`whsec_`).
+        expected: String,
+    },
     /// A public or private key is malformed, or of the wrong kind for the scheme.
     InvalidKey {
         /// What is wrong (never the key itself).
@@ -218,7 +226,7 @@ impl Error {
             Error::SignatureMismatch => 5,
             Error::UnknownPreset { .. } => 6,
             Error::InvalidScheme { .. } => 7,
-            Error::InvalidSecret { .. } => 8,
+            Error::InvalidSecret { .. } | Error::WrongSecret { .. } => 8,
             Error::MissingParam { .. } => 9,
             Error::InvalidKey { .. } => 10,
         };
@@ -311,6 +319,11 @@ impl fmt::Display for Error {
                 "missing param `{name}`: the scheme's message uses `{{{name}}}`; pass it as a param"
             ),
             Error::InvalidKey { reason } => write!(f, "invalid key: {reason}"),
+            Error::WrongSecret { given, expected } => write!(
+                f,
+                "invalid secret: this is an API key (`{given}...`), not the webhook signing \
+                 secret; the endpoint's signing secret starts with `{expected}`"
+            ),
             Error::MissingField { path } => write!(
                 f,
                 "missing body field `{path}`: the scheme reads it from the JSON body; check that \

@@ -29,7 +29,8 @@ pub use headers::Headers;
 pub use presets::{PRESETS, Preset};
 pub use scheme::{
     Algorithm, Asymmetric, BodyEscape, DEFAULT_TOLERANCE, Encoding, Fields, KeyEncoding,
-    MAX_SCHEME_HEADERS, Scheme, SecretEncoding, SignatureFormat, TimestampFormat, UrlPort,
+    MAX_SCHEME_HEADERS, Scheme, SecretEncoding, SecretHint, SignatureFormat, TimestampFormat,
+    UrlPort,
 };
 pub use secret::Secret;
 pub use sign::Signer;

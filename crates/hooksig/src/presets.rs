@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::Error;
 use crate::scheme::{
     Algorithm, Asymmetric, BodyEscape, Encoding, Fields, KeyEncoding, Scheme, SecretEncoding,
-    SignatureFormat, TimestampFormat, UrlPort,
+    SecretHint, SignatureFormat, TimestampFormat, UrlPort,
 };
 
 /// A named scheme: the provider's rules in one line, and where they come from.
@@ -462,7 +462,13 @@ pub const PRESETS: &[Preset] = &[
         "Stripe: Stripe-Signature = `t=..,v1=..[,v1=..]`, hex HMAC-SHA256 of \
          `{timestamp}.{body}`; the whsec_ secret is used as text",
         "https://docs.stripe.com/webhooks#verify-manually",
-        || stripe_like("Stripe-Signature", Encoding::Hex),
+        || Scheme {
+            secret_hint: Some(SecretHint {
+                rejects: vec!["sk_".into(), "rk_".into(), "pk_".into()],
+                expects: "whsec_".into(),
+            }),
+            ..stripe_like("Stripe-Signature", Encoding::Hex)
+        },
     ),
     preset(
         "stytch",

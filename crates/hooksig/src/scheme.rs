@@ -179,6 +179,17 @@ pub enum BodyEscape {
     Ascii,
 }
 
+/// The provider's other keys, which users paste instead of the webhook signing secret.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretHint {
+    /// Prefixes of the provider's API keys (Stripe: `sk_`, `rk_`, `pk_`): a secret that
+    /// starts with one is refused as `invalid_secret`, naming the right one.
+    pub rejects: Vec<String>,
+    /// The prefix the provider's signing secrets start with (`whsec_`), for that message.
+    pub expects: String,
+}
+
 /// A `key=value` signature header such as Stripe's `t=1492774577,v1=5257a8...`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -274,6 +285,10 @@ pub struct Scheme {
     /// How the secret becomes key bytes.
     #[serde(default)]
     pub secret_encoding: SecretEncoding,
+    /// The provider's API keys, refused as secrets with a message that names the signing
+    /// secret instead (Stripe).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_hint: Option<SecretHint>,
     /// How a bare public key is written, for `ed25519` and `ecdsa-p256-sha256`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_encoding: Option<KeyEncoding>,
@@ -343,6 +358,7 @@ impl Scheme {
             separator: None,
             fields: None,
             secret_encoding: SecretEncoding::Utf8,
+            secret_hint: None,
             key_encoding: None,
             signature_format: None,
             asymmetric: None,
@@ -678,6 +694,24 @@ impl Scheme {
                     return Err(Error::scheme(
                         field,
                         "cannot be used with a token scheme: the header holds the token itself",
+                    ));
+                }
+            }
+        }
+        if let Some(hint) = &self.secret_hint {
+            check_text("secret_hint.expects", &hint.expects, MAX_TOKEN_LEN)?;
+            if hint.rejects.is_empty() || hint.rejects.len() > 8 {
+                return Err(Error::scheme(
+                    "secret_hint.rejects",
+                    "must list 1 to 8 prefixes",
+                ));
+            }
+            for prefix in &hint.rejects {
+                check_text("secret_hint.rejects", prefix, MAX_TOKEN_LEN)?;
+                if prefix.is_empty() {
+                    return Err(Error::scheme(
+                        "secret_hint.rejects",
+                        "holds an empty prefix",
                     ));
                 }
             }

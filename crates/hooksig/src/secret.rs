@@ -5,7 +5,7 @@ use core::fmt;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
-use crate::scheme::SecretEncoding;
+use crate::scheme::{SecretEncoding, SecretHint};
 
 /// A webhook secret as given by the user, before its encoding is applied.
 ///
@@ -45,6 +45,18 @@ impl Secret {
             });
         }
         Ok(())
+    }
+
+    /// Refuses one of the provider's API keys passed as the signing secret.
+    pub(crate) fn check_hint(&self, hint: &SecretHint) -> Result<(), Error> {
+        let raw = self.0.trim_ascii();
+        match hint.rejects.iter().find(|p| raw.starts_with(p.as_bytes())) {
+            Some(prefix) => Err(Error::WrongSecret {
+                given: prefix.clone(),
+                expected: hint.expects.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Applies the scheme's secret encoding and returns the key bytes.
