@@ -16,10 +16,14 @@ VALGRIND := valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kind
 c-lib:
 	cargo build -p hooksig-c
 
-## test-c: Rust unit tests, the header staleness check, the C test (shared and static) under valgrind.
+## test-c: Rust unit tests, the header staleness check, the C test (shared and static) and
+## the program of docs/c.md, each under valgrind.
 test-c: c-lib
 	cargo test -p hooksig-c
 	@mkdir -p $(C_TEST_BIN)
+	awk '/^```c$$/ {on = 1; next} /^```$$/ {if (on) exit} on' docs/c.md > $(C_TEST_BIN)/docs_example.c
+	gcc $(C_FLAGS) -g -o $(C_TEST_BIN)/docs_example $(C_TEST_BIN)/docs_example.c \
+		-L$(C_LIB_DIR) -Wl,-rpath,$(abspath $(C_LIB_DIR)) -lhooksig_c
 	gcc $(C_FLAGS) -g -o $(C_TEST_BIN)/test_shared $(C_DIR)/tests/test_hooksig.c \
 		-L$(C_LIB_DIR) -Wl,-rpath,$(abspath $(C_LIB_DIR)) -lhooksig_c
 	gcc $(C_FLAGS) -g -o $(C_TEST_BIN)/test_static $(C_DIR)/tests/test_hooksig.c \
@@ -29,6 +33,7 @@ test-c: c-lib
 	@command -v valgrind >/dev/null || { echo "test-c needs valgrind: apt-get install -y valgrind" >&2; exit 1; }
 	$(VALGRIND) $(C_TEST_BIN)/test_shared
 	$(VALGRIND) $(C_TEST_BIN)/test_static
+	$(VALGRIND) $(C_TEST_BIN)/docs_example
 
 ## lint-c: clippy on the C ABI crate, the header compiles as C and as C++.
 lint-c:

@@ -25,11 +25,11 @@
 // `hooksig_config.tolerance_mode`: a window of `tolerance_seconds`.
 #define HOOKSIG_TOLERANCE_SECONDS 2
 
-// A bit of [`hooksig_verifier_yields`]: a successful verify reports a timestamp.
-#define HOOKSIG_YIELDS_TIMESTAMP 1
+// A bit of [`hooksig_verifier_needs`]: verify needs the request URL (`context->url`).
+#define HOOKSIG_NEEDS_URL 1
 
-// A bit of [`hooksig_verifier_yields`]: a successful verify reports a message id.
-#define HOOKSIG_YIELDS_ID 2
+// A bit of [`hooksig_verifier_needs`]: verify needs the request method (`context->method`).
+#define HOOKSIG_NEEDS_METHOD 2
 
 // `hooksig_code_kind`: the code is about the request (answer 4xx).
 #define HOOKSIG_KIND_VERIFICATION 1
@@ -37,8 +37,9 @@
 // `hooksig_code_kind`: the code is about the configuration (a programming error).
 #define HOOKSIG_KIND_CONFIGURATION 2
 
-// The result of every fallible function: 0 is success, 1 to 9 are the core's stable
-// error codes (the same strings in every language, see [`hooksig_code_name`]).
+// The result of every fallible function: 0 is success, 1 to 10 are the core's stable
+// error codes (its table `hooksig::CODES`: the same strings in every language, see
+// [`hooksig_code_name`] and [`hooksig_code_kind`]), 100 and 101 the ABI's own.
 enum hooksig_code
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
   : int32_t
@@ -113,7 +114,8 @@ typedef struct hooksig_header {
 } hooksig_header;
 
 // What a verifier or signer is built from. Zero-initialise it, then set a preset or a
-// scheme, the secrets, and optionally params and a tolerance.
+// scheme, the keys (secrets, public keys, or for a signer a private key), and optionally
+// params and a tolerance.
 typedef struct hooksig_config {
   // A preset name (`"github"`, `"stripe"`, ...) or, when it starts with `{`, a scheme in
   // JSON (as every binding reads a string); NULL when `scheme_json` is given.
@@ -124,10 +126,20 @@ typedef struct hooksig_config {
   const uint8_t *scheme_json;
   // The JSON's length.
   size_t scheme_json_len;
-  // The secrets: the first is current, the rest are accepted during a rotation.
+  // The secrets (HMAC and token schemes): the first is current, the rest are accepted
+  // during a rotation.
   const struct hooksig_bytes *secrets;
   // How many secrets.
   size_t secrets_len;
+  // The provider's public keys (Ed25519, ECDSA, Standard Webhooks `v1a`), each as text
+  // the provider shows it: hex, base64, base64 SPKI, PEM, `whpk_...`. Any may match;
+  // they count after the secrets in `secret_index`.
+  const struct hooksig_bytes *public_keys;
+  // How many public keys.
+  size_t public_keys_len;
+  // A signer's private key for a public-key scheme (`whsk_...`, a PKCS#8 PEM block, a
+  // 64-hex-digit Ed25519 seed); `ptr` NULL (and `len` 0) for none.
+  struct hooksig_bytes private_key;
   // Construction params (`{NAME}` in the scheme's message), as UTF-8 name/value pairs.
   const struct hooksig_header *params;
   // How many params.
@@ -137,6 +149,23 @@ typedef struct hooksig_config {
   // The window in seconds, read when `tolerance_mode` is `HOOKSIG_TOLERANCE_SECONDS`.
   uint64_t tolerance_seconds;
 } hooksig_config;
+
+// The request around a body and its headers, for verify and sign. Zero-initialise it;
+// a NULL `hooksig_context *` is the same as a zeroed one: the system clock, no URL, no
+// method.
+typedef struct hooksig_context {
+  // The time in Unix seconds (verify: the time of verification; sign: the timestamp
+  // sent), read when `has_now` is true; otherwise the system clock.
+  uint64_t now;
+  // Whether `now` is given.
+  bool has_now;
+  // The URL as the provider called it (scheme, host, path, query; behind a proxy the
+  // public one), for schemes that sign it; `ptr` NULL (and `len` 0) when not given.
+  struct hooksig_bytes url;
+  // The request method (`"POST"`), for schemes that sign it; `ptr` NULL (and `len` 0)
+  // when not given.
+  struct hooksig_bytes method;
+} hooksig_context;
 
 // What a successful verification established.
 typedef struct hooksig_verified {
@@ -160,7 +189,7 @@ extern "C" {
 // Builds a verifier from `config`; on success writes it to `*out` (free it with
 // [`hooksig_verifier_free`]). Every configuration error surfaces here, never in verify:
 // `HOOKSIG_UNKNOWN_PRESET`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`,
-// `HOOKSIG_MISSING_PARAM`, or `HOOKSIG_INVALID_ARGUMENT`.
+// `HOOKSIG_MISSING_PARAM`, `HOOKSIG_INVALID_KEY`, or `HOOKSIG_INVALID_ARGUMENT`.
 //
 // # Safety
 // `config` points to a valid config whose pointers follow the byte-string rules;
@@ -175,70 +204,62 @@ hooksig_code hooksig_verifier_new(const struct hooksig_config *config,
 // `verifier` is NULL or came from [`hooksig_verifier_new`] and is not used afterwards.
 void hooksig_verifier_free(struct hooksig_verifier *verifier);
 
-// Returns whether `verifier` reads the header `name` (ASCII case ignored): the core's own
-// name rule, for a binding that filters headers before it calls verify. False for NULL
-// or an invalid `name`.
+// Writes the names of the headers `verifier` reads to `names[0..capacity]` and returns
+// how many there are (call it with `capacity` 0 to size the array; 0 for NULL). The
+// names are owned by the verifier (valid while it lives) and not NUL-terminated.
+//
+// Every header whose name is not one of these, ASCII case ignored, is ignored by
+// [`hooksig_verify`], so a binding that converts many headers per request may pass only
+// the matching ones (every one of them, repeats included: a repeat is the core's
+// `invalid_header`).
 //
 // # Safety
-// `verifier` is NULL or a live verifier; `name` follows the byte-string rules.
-bool hooksig_verifier_reads_header(const struct hooksig_verifier *verifier,
-                                   const uint8_t *name,
-                                   size_t name_len);
+// `verifier` is NULL or live; `names` is NULL (with `capacity` 0) or writable for
+// `capacity` entries.
+size_t hooksig_verifier_header_names(const struct hooksig_verifier *verifier,
+                                     struct hooksig_bytes *names,
+                                     size_t capacity);
 
-// Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
-// index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
-// `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`
-// is always false and `id` always NULL, so a binding whose FFI reads memory slowly may
-// skip them (and with one secret pass `out` as NULL).
+// Returns what verify needs in its context besides the time, as bits:
+// `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
+// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method; 0 for NULL. A framework
+// helper builds the URL only when it is needed; a verify without it is
+// `HOOKSIG_MISSING_PARAM`.
 //
 // # Safety
 // `verifier` is NULL or a live verifier.
-uint32_t hooksig_verifier_yields(const struct hooksig_verifier *verifier);
-
-// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
-// 0 for NULL.
-//
-// # Safety
-// `verifier` is NULL or a live verifier.
-size_t hooksig_verifier_header_count(const struct hooksig_verifier *verifier);
-
-// Writes the name of header `index` that `verifier` reads to `*out` (owned by the
-// verifier, valid while it lives; not NUL-terminated). Every header whose name is not
-// one of these (ASCII-case-insensitively) is ignored by verify, so a binding that
-// converts many headers per request may pass only the matching ones.
-//
-// # Safety
-// `verifier` is NULL or live; `out` is NULL or writable.
-hooksig_code hooksig_verifier_header_name(const struct hooksig_verifier *verifier,
-                                          size_t index,
-                                          struct hooksig_bytes *out);
+uint32_t hooksig_verifier_needs(const struct hooksig_verifier *verifier);
 
 // Verifies a request: `body` must be the raw request bytes exactly as received, and
-// `headers` every request header (names in any case; repeats allowed). `now` is the
-// time of verification in Unix seconds, or NULL for the system clock. On success writes
+// `headers` every request header (names in any case; repeats allowed), or at least every
+// one whose name [`hooksig_verifier_header_names`] lists. `context` gives the time of
+// verification and, for schemes that sign them (see [`hooksig_verifier_needs`]), the
+// request URL and method; NULL is the system clock, no URL, no method. On success writes
 // what was established to `*out` when `out` is not NULL.
 //
 // Returns `HOOKSIG_OK` or a verification code (`HOOKSIG_MISSING_HEADER`,
 // `HOOKSIG_INVALID_HEADER`, `HOOKSIG_TIMESTAMP_TOO_OLD`, `HOOKSIG_TIMESTAMP_IN_FUTURE`,
-// `HOOKSIG_SIGNATURE_MISMATCH`), or `HOOKSIG_INVALID_ARGUMENT`.
+// `HOOKSIG_SIGNATURE_MISMATCH`), `HOOKSIG_MISSING_PARAM` when the scheme signs the URL
+// or method and `context` lacks it (a programming error), or `HOOKSIG_INVALID_ARGUMENT`.
 //
 // # Safety
 // `verifier` is a live verifier; `body` and each header follow the byte-string rules;
-// `headers` points to `headers_len` entries (or is NULL with 0); `now` is NULL or
-// readable; `out` and `message_out` are NULL or writable.
+// `headers` points to `headers_len` entries (or is NULL with 0); `context` is NULL or
+// valid; `out` and `message_out` are NULL or writable.
 hooksig_code hooksig_verify(const struct hooksig_verifier *verifier,
                             const uint8_t *body,
                             size_t body_len,
                             const struct hooksig_header *headers,
                             size_t headers_len,
-                            const uint64_t *now,
+                            const struct hooksig_context *context,
                             struct hooksig_verified *out,
                             char **message_out);
 
 // Like [`hooksig_verify`], with the headers packed in one buffer, which suits FFI
 // bindings that would otherwise allocate per header: for each header a little-endian
 // `uint32_t` name length, the name bytes, a little-endian `uint32_t` value length, the
-// value bytes. A truncated buffer is `HOOKSIG_INVALID_ARGUMENT`.
+// value bytes. A truncated buffer is `HOOKSIG_INVALID_ARGUMENT`. A reported `id` points
+// into `packed`.
 //
 // # Safety
 // As [`hooksig_verify`]; `packed` follows the byte-string rules.
@@ -247,29 +268,13 @@ hooksig_code hooksig_verify_packed(const struct hooksig_verifier *verifier,
                                    size_t body_len,
                                    const uint8_t *packed,
                                    size_t packed_len,
-                                   const uint64_t *now,
+                                   const struct hooksig_context *context,
                                    struct hooksig_verified *out,
                                    char **message_out);
 
-// Like [`hooksig_verify`] with exactly one header: the form an FFI binding can call
-// without building an array when, of all the request's headers, only one has a name
-// the verifier reads (see [`hooksig_verifier_header_name`]), as with GitHub or Stripe.
-//
-// # Safety
-// As [`hooksig_verify`]; `name` and `value` follow the byte-string rules.
-hooksig_code hooksig_verify_one(const struct hooksig_verifier *verifier,
-                                const uint8_t *body,
-                                size_t body_len,
-                                const uint8_t *name,
-                                size_t name_len,
-                                const uint8_t *value,
-                                size_t value_len,
-                                const uint64_t *now,
-                                struct hooksig_verified *out,
-                                char **message_out);
-
-// Builds a signer from `config` (it signs with the first secret); on success writes it
-// to `*out` (free it with [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
+// Builds a signer from `config` (it signs with the first secret, or the private key of a
+// public-key scheme); on success writes it to `*out` (free it with
+// [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
 //
 // # Safety
 // As [`hooksig_verifier_new`].
@@ -284,19 +289,21 @@ hooksig_code hooksig_signer_new(const struct hooksig_config *config,
 void hooksig_signer_free(struct hooksig_signer *signer);
 
 // Signs `body` and writes the headers to send to `*out` (free them with
-// [`hooksig_signed_free`]). `timestamp` is NULL for the system clock; `id` is NULL for
-// a random `msg_` id (used only when the scheme has an id header) or UTF-8 text.
+// [`hooksig_signed_free`]). `id` is NULL for a random `msg_` id (used only when the
+// scheme has an id header) or UTF-8 text. `context` gives the timestamp (`now`; else
+// the system clock) and, for schemes that sign them, the URL and method; NULL is the
+// clock, no URL, no method.
 //
 // # Safety
 // `signer` is a live signer; `body` and `id` follow the byte-string rules (`id` NULL
-// means "none"); `timestamp` is NULL or readable; `out` is writable; `message_out` is
-// NULL or writable.
+// means "none"); `context` is NULL or valid; `out` is writable; `message_out` is NULL or
+// writable.
 hooksig_code hooksig_sign(const struct hooksig_signer *signer,
                           const uint8_t *body,
                           size_t body_len,
-                          const uint64_t *timestamp,
                           const uint8_t *id,
                           size_t id_len,
+                          const struct hooksig_context *context,
                           struct hooksig_signed **out,
                           char **message_out);
 
@@ -336,8 +343,9 @@ const char *hooksig_code_name(int32_t code);
 const char *hooksig_code_message(int32_t code);
 
 // Returns the kind of a result code: `HOOKSIG_KIND_VERIFICATION`,
-// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). Bindings build
-// their error classes from this and [`hooksig_code_name`], codes 1 and up.
+// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). The core's codes
+// are 1 to N with no gap, so 0 for N + 1 ends the table: bindings build their error
+// classes from this and [`hooksig_code_name`] for 1, 2, ... at load.
 uint32_t hooksig_code_kind(int32_t code);
 
 // Returns the library's version, e.g. `"0.1.0"`: static, never freed.

@@ -26,10 +26,11 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
-use hooksig::{Config, Error, Headers, Scheme};
+use hooksig::{Config, Context, Error, Headers, Scheme};
 
-/// The result of every fallible function: 0 is success, 1 to 9 are the core's stable
-/// error codes (the same strings in every language, see [`hooksig_code_name`]).
+/// The result of every fallible function: 0 is success, 1 to 10 are the core's stable
+/// error codes (its table `hooksig::CODES`: the same strings in every language, see
+/// [`hooksig_code_name`] and [`hooksig_code_kind`]), 100 and 101 the ABI's own.
 #[repr(i32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum hooksig_code {
@@ -71,10 +72,10 @@ pub const HOOKSIG_TOLERANCE_NONE: u32 = 1;
 /// `hooksig_config.tolerance_mode`: a window of `tolerance_seconds`.
 pub const HOOKSIG_TOLERANCE_SECONDS: u32 = 2;
 
-/// A bit of [`hooksig_verifier_yields`]: a successful verify reports a timestamp.
-pub const HOOKSIG_YIELDS_TIMESTAMP: u32 = 1;
-/// A bit of [`hooksig_verifier_yields`]: a successful verify reports a message id.
-pub const HOOKSIG_YIELDS_ID: u32 = 2;
+/// A bit of [`hooksig_verifier_needs`]: verify needs the request URL (`context->url`).
+pub const HOOKSIG_NEEDS_URL: u32 = 1;
+/// A bit of [`hooksig_verifier_needs`]: verify needs the request method (`context->method`).
+pub const HOOKSIG_NEEDS_METHOD: u32 = 2;
 
 /// A byte string: `len` bytes at `ptr` (NULL only when `len` is 0).
 #[repr(C)]
@@ -101,7 +102,8 @@ pub struct hooksig_header {
 }
 
 /// What a verifier or signer is built from. Zero-initialise it, then set a preset or a
-/// scheme, the secrets, and optionally params and a tolerance.
+/// scheme, the keys (secrets, public keys, or for a signer a private key), and optionally
+/// params and a tolerance.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct hooksig_config {
@@ -114,10 +116,20 @@ pub struct hooksig_config {
     pub scheme_json: *const u8,
     /// The JSON's length.
     pub scheme_json_len: usize,
-    /// The secrets: the first is current, the rest are accepted during a rotation.
+    /// The secrets (HMAC and token schemes): the first is current, the rest are accepted
+    /// during a rotation.
     pub secrets: *const hooksig_bytes,
     /// How many secrets.
     pub secrets_len: usize,
+    /// The provider's public keys (Ed25519, ECDSA, Standard Webhooks `v1a`), each as text
+    /// the provider shows it: hex, base64, base64 SPKI, PEM, `whpk_...`. Any may match;
+    /// they count after the secrets in `secret_index`.
+    pub public_keys: *const hooksig_bytes,
+    /// How many public keys.
+    pub public_keys_len: usize,
+    /// A signer's private key for a public-key scheme (`whsk_...`, a PKCS#8 PEM block, a
+    /// 64-hex-digit Ed25519 seed); `ptr` NULL (and `len` 0) for none.
+    pub private_key: hooksig_bytes,
     /// Construction params (`{NAME}` in the scheme's message), as UTF-8 name/value pairs.
     pub params: *const hooksig_header,
     /// How many params.
@@ -126,6 +138,25 @@ pub struct hooksig_config {
     pub tolerance_mode: u32,
     /// The window in seconds, read when `tolerance_mode` is `HOOKSIG_TOLERANCE_SECONDS`.
     pub tolerance_seconds: u64,
+}
+
+/// The request around a body and its headers, for verify and sign. Zero-initialise it;
+/// a NULL `hooksig_context *` is the same as a zeroed one: the system clock, no URL, no
+/// method.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct hooksig_context {
+    /// The time in Unix seconds (verify: the time of verification; sign: the timestamp
+    /// sent), read when `has_now` is true; otherwise the system clock.
+    pub now: u64,
+    /// Whether `now` is given.
+    pub has_now: bool,
+    /// The URL as the provider called it (scheme, host, path, query; behind a proxy the
+    /// public one), for schemes that sign it; `ptr` NULL (and `len` 0) when not given.
+    pub url: hooksig_bytes,
+    /// The request method (`"POST"`), for schemes that sign it; `ptr` NULL (and `len` 0)
+    /// when not given.
+    pub method: hooksig_bytes,
 }
 
 /// What a successful verification established.
@@ -278,6 +309,43 @@ unsafe fn array<'a, T>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// Borrows an optional byte string: `ptr` NULL (with `len` 0) is "not given", any other
+/// pointer a value (the empty one with `len` 0).
+///
+/// # Safety
+/// As [`bytes`].
+unsafe fn optional<'a>(value: hooksig_bytes, what: &str) -> Result<Option<&'a [u8]>, Fail> {
+    if value.ptr.is_null() && value.len == 0 {
+        return Ok(None);
+    }
+    // SAFETY: per this function's contract.
+    unsafe { bytes(value.ptr, value.len, what) }.map(Some)
+}
+
+/// Reads a `hooksig_context` (NULL: the clock, no URL, no method) into the core's.
+///
+/// # Safety
+/// `context` is NULL or points to a valid `hooksig_context` whose byte strings follow the
+/// rules and outlive `'a`.
+unsafe fn context<'a>(context: *const hooksig_context) -> Result<Context<'a>, Fail> {
+    let mut out = Context::new();
+    // SAFETY: NULL or a valid context, per the contract.
+    if let Some(c) = unsafe { context.as_ref() } {
+        if c.has_now {
+            out = out.now(c.now);
+        }
+        // SAFETY: the caller's byte strings, per the contract.
+        if let Some(url) = unsafe { optional(c.url, "context.url") }? {
+            out = out.url(url);
+        }
+        // SAFETY: as above.
+        if let Some(method) = unsafe { optional(c.method, "context.method") }? {
+            out = out.method(method);
+        }
+    }
+    Ok(out)
+}
+
 fn utf8(bytes: &[u8], what: impl fmt::Display) -> Result<&str, Fail> {
     std::str::from_utf8(bytes).map_err(|_| Fail::argument(format!("`{what}` is not UTF-8")))
 }
@@ -320,6 +388,19 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
         // SAFETY: each entry's pointer and length, per the rules.
         let secret = unsafe { bytes(secret.ptr, secret.len, format_args!("secrets[{i}]")) }?;
         out = out.secret(secret);
+    }
+    // SAFETY: the caller's array and length.
+    for (i, key) in unsafe { array(c.public_keys, c.public_keys_len, "public_keys") }?
+        .iter()
+        .enumerate()
+    {
+        // SAFETY: each entry's pointer and length, per the rules.
+        let key = unsafe { bytes(key.ptr, key.len, format_args!("public_keys[{i}]")) }?;
+        out = out.public_key(key);
+    }
+    // SAFETY: the caller's pointer and length.
+    if let Some(key) = unsafe { optional(c.private_key, "private_key") }? {
+        out = out.private_key(key);
     }
     // SAFETY: the caller's array and length.
     for (i, param) in unsafe { array(c.params, c.params_len, "params") }?
@@ -404,7 +485,7 @@ unsafe fn release<T>(ptr: *mut T) {
 /// Builds a verifier from `config`; on success writes it to `*out` (free it with
 /// [`hooksig_verifier_free`]). Every configuration error surfaces here, never in verify:
 /// `HOOKSIG_UNKNOWN_PRESET`, `HOOKSIG_INVALID_SCHEME`, `HOOKSIG_INVALID_SECRET`,
-/// `HOOKSIG_MISSING_PARAM`, or `HOOKSIG_INVALID_ARGUMENT`.
+/// `HOOKSIG_MISSING_PARAM`, `HOOKSIG_INVALID_KEY`, or `HOOKSIG_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `config` points to a valid config whose pointers follow the byte-string rules;
@@ -433,114 +514,74 @@ pub unsafe extern "C" fn hooksig_verifier_free(verifier: *mut hooksig_verifier) 
     unsafe { release(verifier) }
 }
 
-/// The names of the headers a verifier reads (signature, then timestamp and id when the
-/// scheme has them): every other header is ignored by [`hooksig_verify`], so a binding
-/// may leave it out. Names match ASCII-case-insensitively.
-fn header_names(verifier: &hooksig_verifier) -> impl Iterator<Item = &str> {
-    verifier.inner.header_names()
-}
-
-/// Returns whether `verifier` reads the header `name` (ASCII case ignored): the core's own
-/// name rule, for a binding that filters headers before it calls verify. False for NULL
-/// or an invalid `name`.
+/// Writes the names of the headers `verifier` reads to `names[0..capacity]` and returns
+/// how many there are (call it with `capacity` 0 to size the array; 0 for NULL). The
+/// names are owned by the verifier (valid while it lives) and not NUL-terminated.
+///
+/// Every header whose name is not one of these, ASCII case ignored, is ignored by
+/// [`hooksig_verify`], so a binding that converts many headers per request may pass only
+/// the matching ones (every one of them, repeats included: a repeat is the core's
+/// `invalid_header`).
 ///
 /// # Safety
-/// `verifier` is NULL or a live verifier; `name` follows the byte-string rules.
+/// `verifier` is NULL or live; `names` is NULL (with `capacity` 0) or writable for
+/// `capacity` entries.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_reads_header(
+pub unsafe extern "C" fn hooksig_verifier_header_names(
     verifier: *const hooksig_verifier,
-    name: *const u8,
-    name_len: usize,
-) -> bool {
+    names: *mut hooksig_bytes,
+    capacity: usize,
+) -> usize {
     // SAFETY: NULL or live, per the contract.
     let verifier = unsafe { verifier.as_ref() };
-    // SAFETY: the caller's pointer and length.
-    let name = unsafe { bytes(name, name_len, "name") };
-    catch_unwind(AssertUnwindSafe(|| match (verifier, name) {
-        (Some(v), Ok(name)) => v.inner.reads_header(name),
-        _ => false,
+    catch_unwind(AssertUnwindSafe(|| {
+        let Some(verifier) = verifier else { return 0 };
+        let mut count = 0;
+        for name in verifier.inner.header_names() {
+            if count < capacity && !names.is_null() {
+                // SAFETY: below `capacity`, writable per the contract.
+                unsafe {
+                    names.add(count).write(hooksig_bytes {
+                        ptr: name.as_ptr(),
+                        len: name.len(),
+                    });
+                }
+            }
+            count += 1;
+        }
+        count
     }))
-    .unwrap_or(false)
+    .unwrap_or(0)
 }
 
-/// Returns what a successful [`hooksig_verify`] by `verifier` reports besides the secret
-/// index, as bits: `HOOKSIG_YIELDS_TIMESTAMP` when its scheme carries a timestamp,
-/// `HOOKSIG_YIELDS_ID` when it has an id header; 0 for NULL. When it is 0, `has_timestamp`
-/// is always false and `id` always NULL, so a binding whose FFI reads memory slowly may
-/// skip them (and with one secret pass `out` as NULL).
+/// Returns what verify needs in its context besides the time, as bits:
+/// `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
+/// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method; 0 for NULL. A framework
+/// helper builds the URL only when it is needed; a verify without it is
+/// `HOOKSIG_MISSING_PARAM`.
 ///
 /// # Safety
 /// `verifier` is NULL or a live verifier.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_yields(verifier: *const hooksig_verifier) -> u32 {
+pub unsafe extern "C" fn hooksig_verifier_needs(verifier: *const hooksig_verifier) -> u32 {
     // SAFETY: NULL or live, per the contract.
     let verifier = unsafe { verifier.as_ref() };
     catch_unwind(AssertUnwindSafe(|| {
         verifier.map_or(0, |v| {
-            let scheme = v.inner.scheme();
-            let timestamp = if scheme.has_timestamp() {
-                HOOKSIG_YIELDS_TIMESTAMP
+            let url = if v.inner.needs_url() {
+                HOOKSIG_NEEDS_URL
             } else {
                 0
             };
-            let id = if scheme.id_header.is_some() {
-                HOOKSIG_YIELDS_ID
+            let method = if v.inner.needs_method() {
+                HOOKSIG_NEEDS_METHOD
             } else {
                 0
             };
-            timestamp | id
+            url | method
         })
     }))
     .unwrap_or(0)
-}
-
-/// Returns how many headers `verifier` reads (see [`hooksig_verifier_header_name`]);
-/// 0 for NULL.
-///
-/// # Safety
-/// `verifier` is NULL or a live verifier.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_header_count(verifier: *const hooksig_verifier) -> usize {
-    // SAFETY: NULL or live, per the contract.
-    let verifier = unsafe { verifier.as_ref() };
-    catch_unwind(AssertUnwindSafe(|| {
-        verifier.map_or(0, |v| header_names(v).count())
-    }))
-    .unwrap_or(0)
-}
-
-/// Writes the name of header `index` that `verifier` reads to `*out` (owned by the
-/// verifier, valid while it lives; not NUL-terminated). Every header whose name is not
-/// one of these (ASCII-case-insensitively) is ignored by verify, so a binding that
-/// converts many headers per request may pass only the matching ones.
-///
-/// # Safety
-/// `verifier` is NULL or live; `out` is NULL or writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verifier_header_name(
-    verifier: *const hooksig_verifier,
-    index: usize,
-    out: *mut hooksig_bytes,
-) -> hooksig_code {
-    guard(ptr::null_mut(), || {
-        // SAFETY: NULL or live, per the contract.
-        let verifier =
-            unsafe { verifier.as_ref() }.ok_or_else(|| Fail::argument("`verifier` is NULL"))?;
-        let name = header_names(verifier)
-            .nth(index)
-            .ok_or_else(|| Fail::argument("`index` is out of range"))?;
-        if out.is_null() {
-            return Err(Fail::argument("`out` is NULL"));
-        }
-        // SAFETY: non-NULL and writable per the contract.
-        unsafe {
-            out.write(hooksig_bytes {
-                ptr: name.as_ptr(),
-                len: name.len(),
-            });
-        }
-        Ok(())
-    })
 }
 
 /// Request headers as a C array, checked once so that visiting cannot fail.
@@ -626,7 +667,7 @@ unsafe fn verify_with<H: Headers>(
     body: *const u8,
     body_len: usize,
     headers: &H,
-    now: *const u64,
+    context: *const hooksig_context,
     out: *mut hooksig_verified,
 ) -> Result<(), Fail> {
     // SAFETY: NULL or a live verifier, per the contract.
@@ -634,11 +675,9 @@ unsafe fn verify_with<H: Headers>(
         unsafe { verifier.as_ref() }.ok_or_else(|| Fail::argument("`verifier` is NULL"))?;
     // SAFETY: the caller's body pointer and length.
     let body = unsafe { bytes(body, body_len, "body") }?;
-    // SAFETY: NULL or a readable u64, per the contract.
-    let verified = match unsafe { now.as_ref() } {
-        Some(&now) => verifier.inner.verify_at(body, headers, now),
-        None => verifier.inner.verify(body, headers),
-    }?;
+    // SAFETY: NULL or a valid context, per the contract.
+    let context = unsafe { self::context(context) }?;
+    let verified = verifier.inner.verify_with(body, headers, &context)?;
     if !out.is_null() {
         let (id, id_len) = verified
             .id
@@ -658,18 +697,21 @@ unsafe fn verify_with<H: Headers>(
 }
 
 /// Verifies a request: `body` must be the raw request bytes exactly as received, and
-/// `headers` every request header (names in any case; repeats allowed). `now` is the
-/// time of verification in Unix seconds, or NULL for the system clock. On success writes
+/// `headers` every request header (names in any case; repeats allowed), or at least every
+/// one whose name [`hooksig_verifier_header_names`] lists. `context` gives the time of
+/// verification and, for schemes that sign them (see [`hooksig_verifier_needs`]), the
+/// request URL and method; NULL is the system clock, no URL, no method. On success writes
 /// what was established to `*out` when `out` is not NULL.
 ///
 /// Returns `HOOKSIG_OK` or a verification code (`HOOKSIG_MISSING_HEADER`,
 /// `HOOKSIG_INVALID_HEADER`, `HOOKSIG_TIMESTAMP_TOO_OLD`, `HOOKSIG_TIMESTAMP_IN_FUTURE`,
-/// `HOOKSIG_SIGNATURE_MISMATCH`), or `HOOKSIG_INVALID_ARGUMENT`.
+/// `HOOKSIG_SIGNATURE_MISMATCH`), `HOOKSIG_MISSING_PARAM` when the scheme signs the URL
+/// or method and `context` lacks it (a programming error), or `HOOKSIG_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `verifier` is a live verifier; `body` and each header follow the byte-string rules;
-/// `headers` points to `headers_len` entries (or is NULL with 0); `now` is NULL or
-/// readable; `out` and `message_out` are NULL or writable.
+/// `headers` points to `headers_len` entries (or is NULL with 0); `context` is NULL or
+/// valid; `out` and `message_out` are NULL or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_verify(
     verifier: *const hooksig_verifier,
@@ -677,7 +719,7 @@ pub unsafe extern "C" fn hooksig_verify(
     body_len: usize,
     headers: *const hooksig_header,
     headers_len: usize,
-    now: *const u64,
+    context: *const hooksig_context,
     out: *mut hooksig_verified,
     message_out: *mut *mut c_char,
 ) -> hooksig_code {
@@ -685,14 +727,15 @@ pub unsafe extern "C" fn hooksig_verify(
         // SAFETY: the caller's array, and each entry, per the contract.
         let headers = unsafe { HeaderArray::new(array(headers, headers_len, "headers")?) }?;
         // SAFETY: per the contract.
-        unsafe { verify_with(verifier, body, body_len, &headers, now, out) }
+        unsafe { verify_with(verifier, body, body_len, &headers, context, out) }
     })
 }
 
 /// Like [`hooksig_verify`], with the headers packed in one buffer, which suits FFI
 /// bindings that would otherwise allocate per header: for each header a little-endian
 /// `uint32_t` name length, the name bytes, a little-endian `uint32_t` value length, the
-/// value bytes. A truncated buffer is `HOOKSIG_INVALID_ARGUMENT`.
+/// value bytes. A truncated buffer is `HOOKSIG_INVALID_ARGUMENT`. A reported `id` points
+/// into `packed`.
 ///
 /// # Safety
 /// As [`hooksig_verify`]; `packed` follows the byte-string rules.
@@ -703,7 +746,7 @@ pub unsafe extern "C" fn hooksig_verify_packed(
     body_len: usize,
     packed: *const u8,
     packed_len: usize,
-    now: *const u64,
+    context: *const hooksig_context,
     out: *mut hooksig_verified,
     message_out: *mut *mut c_char,
 ) -> hooksig_code {
@@ -711,44 +754,13 @@ pub unsafe extern "C" fn hooksig_verify_packed(
         // SAFETY: the caller's buffer and length.
         let headers = PackedHeaders::new(unsafe { bytes(packed, packed_len, "packed") }?)?;
         // SAFETY: per the contract.
-        unsafe { verify_with(verifier, body, body_len, &headers, now, out) }
+        unsafe { verify_with(verifier, body, body_len, &headers, context, out) }
     })
 }
 
-/// Like [`hooksig_verify`] with exactly one header: the form an FFI binding can call
-/// without building an array when, of all the request's headers, only one has a name
-/// the verifier reads (see [`hooksig_verifier_header_name`]), as with GitHub or Stripe.
-///
-/// # Safety
-/// As [`hooksig_verify`]; `name` and `value` follow the byte-string rules.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn hooksig_verify_one(
-    verifier: *const hooksig_verifier,
-    body: *const u8,
-    body_len: usize,
-    name: *const u8,
-    name_len: usize,
-    value: *const u8,
-    value_len: usize,
-    now: *const u64,
-    out: *mut hooksig_verified,
-    message_out: *mut *mut c_char,
-) -> hooksig_code {
-    guard(message_out, || {
-        // SAFETY: the caller's pointers and lengths.
-        let header = unsafe {
-            [(
-                bytes(name, name_len, "name")?,
-                bytes(value, value_len, "value")?,
-            )]
-        };
-        // SAFETY: per the contract.
-        unsafe { verify_with(verifier, body, body_len, &header, now, out) }
-    })
-}
-
-/// Builds a signer from `config` (it signs with the first secret); on success writes it
-/// to `*out` (free it with [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
+/// Builds a signer from `config` (it signs with the first secret, or the private key of a
+/// public-key scheme); on success writes it to `*out` (free it with
+/// [`hooksig_signer_free`]). Errors as [`hooksig_verifier_new`].
 ///
 /// # Safety
 /// As [`hooksig_verifier_new`].
@@ -777,21 +789,23 @@ pub unsafe extern "C" fn hooksig_signer_free(signer: *mut hooksig_signer) {
 }
 
 /// Signs `body` and writes the headers to send to `*out` (free them with
-/// [`hooksig_signed_free`]). `timestamp` is NULL for the system clock; `id` is NULL for
-/// a random `msg_` id (used only when the scheme has an id header) or UTF-8 text.
+/// [`hooksig_signed_free`]). `id` is NULL for a random `msg_` id (used only when the
+/// scheme has an id header) or UTF-8 text. `context` gives the timestamp (`now`; else
+/// the system clock) and, for schemes that sign them, the URL and method; NULL is the
+/// clock, no URL, no method.
 ///
 /// # Safety
 /// `signer` is a live signer; `body` and `id` follow the byte-string rules (`id` NULL
-/// means "none"); `timestamp` is NULL or readable; `out` is writable; `message_out` is
-/// NULL or writable.
+/// means "none"); `context` is NULL or valid; `out` is writable; `message_out` is NULL or
+/// writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn hooksig_sign(
     signer: *const hooksig_signer,
     body: *const u8,
     body_len: usize,
-    timestamp: *const u64,
     id: *const u8,
     id_len: usize,
+    context: *const hooksig_context,
     out: *mut *mut hooksig_signed,
     message_out: *mut *mut c_char,
 ) -> hooksig_code {
@@ -811,9 +825,9 @@ pub unsafe extern "C" fn hooksig_sign(
             // SAFETY: the caller's id pointer and length.
             Some(utf8(unsafe { bytes(id, id_len, "id") }?, "id")?)
         };
-        // SAFETY: NULL or a readable u64, per the contract.
-        let timestamp = unsafe { timestamp.as_ref() }.copied();
-        let headers = signer.inner.sign(body, timestamp, id)?;
+        // SAFETY: NULL or a valid context, per the contract.
+        let context = unsafe { self::context(context) }?;
+        let headers = signer.inner.sign_with(body, id, &context)?;
         let headers = headers
             .into_iter()
             .map(|(name, value)| {
@@ -916,19 +930,43 @@ pub extern "C" fn hooksig_code_message(code: i32) -> *const c_char {
     catch_unwind(|| code_text(code).1.as_ptr()).unwrap_or(c"unknown".as_ptr())
 }
 
+/// The longest code name or summary, its NUL included (checked when compiling).
+const TEXT_MAX: usize = 128;
+
+/// The core's table as NUL-terminated text, made when compiling: nothing is allocated,
+/// so nothing is left on the heap at exit.
+static CODE_TEXT: [[[u8; TEXT_MAX]; 2]; hooksig::CODES.len()] = {
+    const fn c_text(text: &str) -> [u8; TEXT_MAX] {
+        let bytes = text.as_bytes();
+        assert!(
+            bytes.len() < TEXT_MAX,
+            "a code's name or summary is too long"
+        );
+        let mut out = [0; TEXT_MAX];
+        let mut i = 0;
+        while i < bytes.len() {
+            assert!(bytes[i] != 0, "a code's name or summary holds a NUL");
+            out[i] = bytes[i];
+            i += 1;
+        }
+        out
+    }
+    let mut table = [[[0; TEXT_MAX]; 2]; hooksig::CODES.len()];
+    let mut i = 0;
+    while i < table.len() {
+        table[i] = [
+            c_text(hooksig::CODES[i].name),
+            c_text(hooksig::CODES[i].summary),
+        ];
+        i += 1;
+    }
+    table
+};
+
 /// A result code's name and summary as C strings: the core's table, plus the three codes
 /// of the ABI itself (`ok`, `invalid_argument`, `internal_error`).
 fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
-    static TABLE: std::sync::OnceLock<Vec<(CString, CString)>> = std::sync::OnceLock::new();
-    let table = TABLE.get_or_init(|| {
-        hooksig::CODES
-            .iter()
-            .map(|c| {
-                let text = |s: &str| CString::new(s).expect("the table has no NUL");
-                (text(c.name), text(c.summary))
-            })
-            .collect()
-    });
+    let text = |bytes: &'static [u8]| std::ffi::CStr::from_bytes_until_nul(bytes).ok();
     match code {
         0 => (c"ok", c"success"),
         100 => (
@@ -939,13 +977,11 @@ fn code_text(code: i32) -> (&'static std::ffi::CStr, &'static std::ffi::CStr) {
             c"internal_error",
             c"internal error in hooksig: please report it",
         ),
-        n => match usize::try_from(n)
+        n => usize::try_from(n)
             .ok()
-            .and_then(|n| table.get(n.checked_sub(1)?))
-        {
-            Some((name, summary)) => (name.as_c_str(), summary.as_c_str()),
-            None => (c"unknown", c"not a hooksig result code"),
-        },
+            .and_then(|n| CODE_TEXT.get(n.checked_sub(1)?))
+            .and_then(|[name, summary]| Some((text(name)?, text(summary)?)))
+            .unwrap_or((c"unknown", c"not a hooksig result code")),
     }
 }
 
@@ -955,8 +991,9 @@ pub const HOOKSIG_KIND_VERIFICATION: u32 = 1;
 pub const HOOKSIG_KIND_CONFIGURATION: u32 = 2;
 
 /// Returns the kind of a result code: `HOOKSIG_KIND_VERIFICATION`,
-/// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). Bindings build
-/// their error classes from this and [`hooksig_code_name`], codes 1 and up.
+/// `HOOKSIG_KIND_CONFIGURATION`, or 0 (success, an ABI code, or unknown). The core's codes
+/// are 1 to N with no gap, so 0 for N + 1 ends the table: bindings build their error
+/// classes from this and [`hooksig_code_name`] for 1, 2, ... at load.
 #[unsafe(no_mangle)]
 pub extern "C" fn hooksig_code_kind(code: i32) -> u32 {
     let kind = usize::try_from(code)
@@ -1004,6 +1041,12 @@ mod tests {
             scheme_json_len: 0,
             secrets: secrets.as_ptr(),
             secrets_len: 1,
+            public_keys: ptr::null(),
+            public_keys_len: 0,
+            private_key: hooksig_bytes {
+                ptr: ptr::null(),
+                len: 0,
+            },
             params: ptr::null(),
             params_len: 0,
             tolerance_mode: HOOKSIG_TOLERANCE_DEFAULT,
@@ -1081,6 +1124,64 @@ mod tests {
             );
             assert_eq!(code, HOOKSIG_INVALID_ARGUMENT);
             hooksig_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn header_names_and_needs() {
+        let v = github();
+        // SAFETY: a live verifier; the array has room for `capacity` entries.
+        unsafe {
+            assert_eq!(hooksig_verifier_header_names(v, ptr::null_mut(), 0), 1);
+            let mut names = [hooksig_bytes {
+                ptr: ptr::null(),
+                len: 0,
+            }; 2];
+            assert_eq!(hooksig_verifier_header_names(v, names.as_mut_ptr(), 2), 1);
+            let name = std::slice::from_raw_parts(names[0].ptr, names[0].len);
+            assert!(name.eq_ignore_ascii_case(b"x-hub-signature-256"));
+            assert!(names[1].ptr.is_null());
+            assert_eq!(hooksig_verifier_needs(v), 0);
+            assert_eq!(
+                hooksig_verifier_header_names(ptr::null(), ptr::null_mut(), 0),
+                0
+            );
+            assert_eq!(hooksig_verifier_needs(ptr::null()), 0);
+            hooksig_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn context_bytes_follow_the_rules() {
+        let none = hooksig_bytes {
+            ptr: ptr::null(),
+            len: 0,
+        };
+        let mut c = hooksig_context {
+            now: 7,
+            has_now: true,
+            url: none,
+            method: none,
+        };
+        // SAFETY: a valid context whose strings outlive the calls.
+        unsafe {
+            let got = context(&c).ok().unwrap();
+            assert_eq!((got.now, got.url, got.method), (Some(7), None, None));
+            c.url = hooksig_bytes {
+                ptr: b"".as_ptr(),
+                len: 0,
+            };
+            assert_eq!(context(&c).ok().unwrap().url, Some(&b""[..]));
+            c.method = hooksig_bytes {
+                ptr: ptr::null(),
+                len: 4,
+            };
+            assert_eq!(
+                context(&c).err().map(|f| f.code),
+                Some(HOOKSIG_INVALID_ARGUMENT)
+            );
+            let got = context(ptr::null()).ok().unwrap();
+            assert_eq!((got.now, got.url, got.method), (None, None, None));
         }
     }
 

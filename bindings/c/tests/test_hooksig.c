@@ -94,17 +94,21 @@ static void test_github(void) {
                           header("X-Hub-Signature-256", GITHUB_SIG)};
   CHECK_CODE(hooksig_verify(v, body, len, dup, 2, NULL, NULL, NULL), HOOKSIG_INVALID_HEADER);
 
-  /* One header, passed on its own. */
-  CHECK_CODE(hooksig_verify_one(v, body, len, (const uint8_t *)"x-hub-signature-256", 19,
-                                (const uint8_t *)GITHUB_SIG, strlen(GITHUB_SIG), NULL, &out, NULL),
-             HOOKSIG_OK);
-  CHECK_CODE(hooksig_verify_one(v, body, len - 1, (const uint8_t *)"x-hub-signature-256", 19,
-                                (const uint8_t *)GITHUB_SIG, strlen(GITHUB_SIG), NULL, &out, NULL),
-             HOOKSIG_SIGNATURE_MISMATCH);
-  CHECK_CODE(hooksig_verify_one(v, body, len, NULL, 0, NULL, 0, NULL, &out, NULL),
-             HOOKSIG_MISSING_HEADER);
-  CHECK_CODE(hooksig_verify_one(v, body, len, NULL, 19, NULL, 0, NULL, &out, NULL),
+  /* A context with only a time: GitHub signs no timestamp, so the time changes nothing. */
+  hooksig_context at = {0};
+  at.now = 1;
+  at.has_now = true;
+  CHECK_CODE(hooksig_verify(v, body, len, headers, 2, &at, &out, NULL), HOOKSIG_OK);
+  /* A URL and a method that the scheme does not sign are ignored. */
+  at.url = HOOKSIG_STR("https://example.com/hook");
+  at.method = HOOKSIG_STR("POST");
+  CHECK_CODE(hooksig_verify(v, body, len, headers, 2, &at, &out, NULL), HOOKSIG_OK);
+  /* A NULL url pointer with a length is a misuse. */
+  at.url.ptr = NULL;
+  CHECK_CODE(hooksig_verify(v, body, len, headers, 2, &at, &out, &message),
              HOOKSIG_INVALID_ARGUMENT);
+  CHECK(message != NULL && strstr(message, "context.url") != NULL);
+  hooksig_string_free(message);
 
   /* The packed form agrees. */
   uint8_t packed[256];
@@ -165,7 +169,14 @@ static void test_null_safety(void) {
   config.tolerance_mode = HOOKSIG_TOLERANCE_DEFAULT;
   CHECK_CODE(hooksig_verifier_new(&config, NULL, NULL), HOOKSIG_INVALID_ARGUMENT);
 
-  CHECK_CODE(hooksig_sign(NULL, NULL, 0, NULL, NULL, 0, NULL, NULL), HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_sign(NULL, NULL, 0, NULL, 0, NULL, NULL, NULL), HOOKSIG_INVALID_ARGUMENT);
+  /* A private key pointer of NULL with a length. */
+  config.private_key.len = 3;
+  CHECK_CODE(hooksig_verifier_new(&config, &out, NULL), HOOKSIG_INVALID_ARGUMENT);
+  config.private_key.len = 0;
+  config.public_keys_len = 1; /* NULL array with a length */
+  CHECK_CODE(hooksig_verifier_new(&config, &out, NULL), HOOKSIG_INVALID_ARGUMENT);
+  config.public_keys_len = 0;
   CHECK(hooksig_signed_len(NULL) == 0);
   hooksig_header h;
   CHECK_CODE(hooksig_signed_get(NULL, 0, &h), HOOKSIG_INVALID_ARGUMENT);
@@ -251,9 +262,12 @@ static void test_sign_and_verify(void) {
 
   const uint8_t body[] = {'{', 0x00, 0xff, 0xfe, '}'}; /* not UTF-8, with a NUL */
   uint64_t ts = 1700000000;
+  hooksig_context at_ts = {0};
+  at_ts.now = ts;
+  at_ts.has_now = true;
   const char *id = "msg_2KWPBgLlAfxdpx2AI54pPJ85f4W";
   hooksig_signed *signed_headers = NULL;
-  CHECK_CODE(hooksig_sign(signer, body, sizeof body, &ts, (const uint8_t *)id, strlen(id),
+  CHECK_CODE(hooksig_sign(signer, body, sizeof body, (const uint8_t *)id, strlen(id), &at_ts,
                           &signed_headers, NULL),
              HOOKSIG_OK);
   size_t count = hooksig_signed_len(signed_headers);
@@ -273,19 +287,21 @@ static void test_sign_and_verify(void) {
   hooksig_verifier *v = NULL;
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
   hooksig_verified out;
-  uint64_t now = ts + 10;
+  hooksig_context now = {0};
+  now.has_now = true;
+  now.now = ts + 10;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, &out, NULL), HOOKSIG_OK);
   CHECK(out.secret_index == 1);
   CHECK(out.has_timestamp && out.timestamp == ts);
   CHECK(out.id_len == strlen(id) && memcmp(out.id, id, out.id_len) == 0);
 
   /* The window: 300 s by default, inclusive. */
-  now = ts + 300;
+  now.now = ts + 300;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, NULL, NULL), HOOKSIG_OK);
-  now = ts + 301;
+  now.now = ts + 301;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, NULL, NULL),
              HOOKSIG_TIMESTAMP_TOO_OLD);
-  now = ts - 301;
+  now.now = ts - 301;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, NULL, NULL),
              HOOKSIG_TIMESTAMP_IN_FUTURE);
   /* The system clock is years past this timestamp. */
@@ -301,9 +317,9 @@ static void test_sign_and_verify(void) {
   config.tolerance_mode = HOOKSIG_TOLERANCE_SECONDS;
   config.tolerance_seconds = 5;
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
-  now = ts + 5;
+  now.now = ts + 5;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, NULL, NULL), HOOKSIG_OK);
-  now = ts + 6;
+  now.now = ts + 6;
   CHECK_CODE(hooksig_verify(v, body, sizeof body, headers, 3, &now, NULL, NULL),
              HOOKSIG_TIMESTAMP_TOO_OLD);
   hooksig_verifier_free(v);
@@ -318,13 +334,13 @@ static void test_sign_and_verify(void) {
 
   /* A bad id is the core's invalid_header; a non-UTF-8 id is an argument error. */
   hooksig_signed *bad = NULL;
-  CHECK_CODE(hooksig_sign(signer, body, sizeof body, &ts, (const uint8_t *)"a\nb", 3, &bad, NULL),
+  CHECK_CODE(hooksig_sign(signer, body, sizeof body, (const uint8_t *)"a\nb", 3, &at_ts, &bad, NULL),
              HOOKSIG_INVALID_HEADER);
-  CHECK_CODE(hooksig_sign(signer, body, sizeof body, &ts, (const uint8_t *)"\xff", 1, &bad, NULL),
+  CHECK_CODE(hooksig_sign(signer, body, sizeof body, (const uint8_t *)"\xff", 1, &at_ts, &bad, NULL),
              HOOKSIG_INVALID_ARGUMENT);
   CHECK(bad == NULL);
   /* Default timestamp and a random id. */
-  CHECK_CODE(hooksig_sign(signer, body, sizeof body, NULL, NULL, 0, &bad, NULL), HOOKSIG_OK);
+  CHECK_CODE(hooksig_sign(signer, body, sizeof body, NULL, 0, NULL, &bad, NULL), HOOKSIG_OK);
   CHECK(hooksig_signed_len(bad) == 3);
   hooksig_signed_free(bad);
 
@@ -336,52 +352,202 @@ static void test_sign_and_verify(void) {
 static void test_header_names(void) {
   hooksig_bytes secrets[] = {HOOKSIG_STR("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")};
   hooksig_config config = {0};
-  config.preset = (const uint8_t *)"svix";
-  config.preset_len = 4;
+  config.preset = (const uint8_t *)"standard-webhooks";
+  config.preset_len = strlen("standard-webhooks");
   config.secrets = secrets;
   config.secrets_len = 1;
   hooksig_verifier *v = NULL;
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
-  CHECK(hooksig_verifier_header_count(v) == 3);
-  const char *want[] = {"svix-signature", "svix-timestamp", "svix-id"};
+  /* Sized first, then read; a smaller array gets the first names and the full count. */
+  CHECK(hooksig_verifier_header_names(v, NULL, 0) == 3);
+  hooksig_bytes names[4];
+  memset(names, 0, sizeof names);
+  CHECK(hooksig_verifier_header_names(v, names, 4) == 3);
+  const char *want[] = {"webhook-signature", "webhook-timestamp", "webhook-id"};
   for (size_t i = 0; i < 3; i++) {
-    hooksig_bytes name = {NULL, 0};
-    CHECK_CODE(hooksig_verifier_header_name(v, i, &name), HOOKSIG_OK);
-    CHECK(name.len == strlen(want[i]) && strncasecmp((const char *)name.ptr, want[i], name.len) == 0);
+    CHECK(names[i].len == strlen(want[i]) &&
+          strncasecmp((const char *)names[i].ptr, want[i], names[i].len) == 0);
   }
-  hooksig_bytes name;
-  CHECK_CODE(hooksig_verifier_header_name(v, 3, &name), HOOKSIG_INVALID_ARGUMENT);
-  CHECK_CODE(hooksig_verifier_header_name(v, 0, NULL), HOOKSIG_INVALID_ARGUMENT);
-  CHECK_CODE(hooksig_verifier_header_name(NULL, 0, &name), HOOKSIG_INVALID_ARGUMENT);
-  CHECK(hooksig_verifier_header_count(NULL) == 0);
-  CHECK(hooksig_verifier_yields(v) == (HOOKSIG_YIELDS_TIMESTAMP | HOOKSIG_YIELDS_ID));
-  CHECK(hooksig_verifier_reads_header(v, (const uint8_t *)"SVIX-Timestamp", 14));
-  CHECK(!hooksig_verifier_reads_header(v, (const uint8_t *)"svix-timestamp2", 15));
-  CHECK(!hooksig_verifier_reads_header(v, (const uint8_t *)"svix-timestam", 13));
-  CHECK(!hooksig_verifier_reads_header(v, NULL, 3));
-  CHECK(!hooksig_verifier_reads_header(NULL, (const uint8_t *)"svix-id", 7));
-  CHECK(hooksig_verifier_yields(NULL) == 0);
+  CHECK(names[3].ptr == NULL);
+  hooksig_bytes first = {NULL, 0};
+  CHECK(hooksig_verifier_header_names(v, &first, 1) == 3);
+  CHECK(first.ptr == names[0].ptr && first.len == names[0].len);
+  CHECK(hooksig_verifier_header_names(NULL, names, 4) == 0);
+  CHECK(hooksig_verifier_needs(v) == 0);
+  CHECK(hooksig_verifier_needs(NULL) == 0);
+  hooksig_verifier_free(v);
+
+  /* Svix also reads the unbranded spellings: six names. */
+  config.preset = (const uint8_t *)"svix";
+  config.preset_len = 4;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_header_names(v, NULL, 0) == 6);
   hooksig_verifier_free(v);
 
   /* Stripe's timestamp is a field of its one header. */
   config.preset = (const uint8_t *)"stripe";
   config.preset_len = 6;
+  config.secrets = (hooksig_bytes[]){HOOKSIG_STR("whsec_test_secret")};
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
-  CHECK(hooksig_verifier_header_count(v) == 1);
-  CHECK(hooksig_verifier_yields(v) == HOOKSIG_YIELDS_TIMESTAMP);
+  CHECK(hooksig_verifier_header_names(v, NULL, 0) == 1);
   hooksig_verifier_free(v);
 
-  /* GitHub's requests carry neither: a verify with one secret needs no `out`. */
-  config.preset = (const uint8_t *)"github";
-  config.preset_len = 6;
-  config.secrets = (hooksig_bytes[]){HOOKSIG_STR("It's a Secret to Everybody")};
+  /* HubSpot v3 signs the method and the URL; Square the URL. */
+  config.preset = (const uint8_t *)"hubspot";
+  config.preset_len = 7;
+  config.secrets = (hooksig_bytes[]){HOOKSIG_STR("secret")};
   CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
-  CHECK(hooksig_verifier_yields(v) == 0);
-  const char *body = "Hello, World!";
-  hooksig_header header = {
-      (const uint8_t *)"X-Hub-Signature-256", 19,
-      (const uint8_t *)"sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", 71};
-  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), &header, 1, NULL, NULL, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_needs(v) == (HOOKSIG_NEEDS_URL | HOOKSIG_NEEDS_METHOD));
+  hooksig_verifier_free(v);
+  config.preset = (const uint8_t *)"square";
+  config.preset_len = 6;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_needs(v) == HOOKSIG_NEEDS_URL);
+  hooksig_verifier_free(v);
+}
+
+/* Discord: Ed25519 with the provider's public key (RFC 8032 section 7.1 TEST 1 key pair),
+ * signed with the private key and verified with the public one; tests/vectors/published.json
+ * holds the same PING. */
+static const char *ED25519_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+static const char *ED25519_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+static const char *DISCORD_SIG =
+    "1695961a47c91a1ec033b819b7e87e3dbc583dd0cee6d1fd0216f58ac87b6228"
+    "ae531ddbf91fb7bc28d7edf7f08604da16f54624f38a6bc0614e4dc13cd47f0f";
+
+static void test_public_key(void) {
+  const char *body = "{\"type\":1}";
+  hooksig_bytes keys[] = {HOOKSIG_STR(ED25519_PUBLIC)};
+  hooksig_config config = {0};
+  config.preset = (const uint8_t *)"discord";
+  config.preset_len = 7;
+  config.public_keys = keys;
+  config.public_keys_len = 1;
+  hooksig_verifier *v = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  hooksig_header headers[] = {header("X-Signature-Ed25519", DISCORD_SIG),
+                              header("X-Signature-Timestamp", "1700000000")};
+  hooksig_context at = {0};
+  at.now = 1700000000;
+  at.has_now = true;
+  hooksig_verified out;
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), headers, 2, &at, &out, NULL),
+             HOOKSIG_OK);
+  CHECK(out.secret_index == 0 && out.has_timestamp && out.timestamp == 1700000000);
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body) - 1, headers, 2, &at, &out,
+                            NULL),
+             HOOKSIG_SIGNATURE_MISMATCH);
+
+  /* The signer takes the private key (a hex seed) and produces the same signature. */
+  config.public_keys = NULL;
+  config.public_keys_len = 0;
+  config.private_key = HOOKSIG_STR(ED25519_SEED);
+  hooksig_signer *signer = NULL;
+  CHECK_CODE(hooksig_signer_new(&config, &signer, NULL), HOOKSIG_OK);
+  hooksig_signed *signed_headers = NULL;
+  CHECK_CODE(hooksig_sign(signer, (const uint8_t *)body, strlen(body), NULL, 0, &at,
+                          &signed_headers, NULL),
+             HOOKSIG_OK);
+  int found = 0;
+  for (size_t i = 0; i < hooksig_signed_len(signed_headers); i++) {
+    hooksig_header h;
+    CHECK_CODE(hooksig_signed_get(signed_headers, i, &h), HOOKSIG_OK);
+    if (strcasecmp((const char *)h.name, "X-Signature-Ed25519") == 0) {
+      found = 1;
+      CHECK(strcmp((const char *)h.value, DISCORD_SIG) == 0);
+    }
+  }
+  CHECK(found);
+  hooksig_signed_free(signed_headers);
+  hooksig_signer_free(signer);
+  hooksig_verifier_free(v);
+
+  /* invalid_key: a key of the wrong length, a secret given as a public key, and a
+   * verifier of a public-key scheme with no key at all; the message names no key. */
+  char *message = NULL;
+  config.private_key.ptr = NULL;
+  config.private_key.len = 0;
+  hooksig_bytes short_key = HOOKSIG_STR("d75a980182b10ab7");
+  config.public_keys = &short_key;
+  config.public_keys_len = 1;
+  v = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, &message), HOOKSIG_INVALID_KEY);
+  CHECK(v == NULL);
+  CHECK(message != NULL && strstr(message, "d75a980182b10ab7") == NULL);
+  hooksig_string_free(message);
+  hooksig_bytes secret_as_key = HOOKSIG_STR("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  config.public_keys = &secret_as_key;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_INVALID_KEY);
+  /* A public key passed as a secret: invalid_secret, saying so. */
+  config.public_keys = NULL;
+  config.public_keys_len = 0;
+  hooksig_bytes whpk = HOOKSIG_STR("whpk_11pIAYKyCrfVS/7TyWQHOg7hcvPaZrKeScmhUg+HtO1Q==");
+  config.preset = (const uint8_t *)"standard-webhooks";
+  config.preset_len = strlen("standard-webhooks");
+  config.secrets = &whpk;
+  config.secrets_len = 1;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, &message), HOOKSIG_INVALID_SECRET);
+  CHECK(message != NULL && strstr(message, "public_key") != NULL);
+  hooksig_string_free(message);
+  CHECK(hooksig_code_kind(HOOKSIG_INVALID_KEY) == HOOKSIG_KIND_CONFIGURATION);
+}
+
+/* Square signs the notification URL, then the body (its SDK's test, "unescaped chars"):
+ * the URL goes in the context; without it verify is missing_param, a programming error. */
+static void test_url_signed(void) {
+  const char *body = "{\"data\":{\"type\":\"webhooks\",\"id\":\"fake_id\"}}";
+  const char *sig = "W3FlCNk5IA3ZQ2LHTWoajvzfaDu/OwY2tNHIHC3IUOA=";
+  hooksig_bytes secrets[] = {HOOKSIG_STR("signature-key")};
+  hooksig_config config = {0};
+  config.preset = (const uint8_t *)"square";
+  config.preset_len = 6;
+  config.secrets = secrets;
+  config.secrets_len = 1;
+  hooksig_verifier *v = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  hooksig_header headers[] = {header("x-square-hmacsha256-signature", sig)};
+  hooksig_context request = {0};
+  request.url = HOOKSIG_STR("https://webhook.site/webhooks");
+  request.method = HOOKSIG_STR("POST");
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), headers, 1, &request, NULL,
+                            NULL),
+             HOOKSIG_OK);
+  /* Another URL (the server's own, behind a proxy): no match. */
+  request.url = HOOKSIG_STR("http://127.0.0.1:8000/webhooks");
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), headers, 1, &request, NULL,
+                            NULL),
+             HOOKSIG_SIGNATURE_MISMATCH);
+  /* No URL: missing_param naming it, with a NULL context and with an empty one. */
+  char *message = NULL;
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), headers, 1, NULL, NULL,
+                            &message),
+             HOOKSIG_MISSING_PARAM);
+  CHECK(message != NULL && strstr(message, "url") != NULL);
+  hooksig_string_free(message);
+  hooksig_context empty = {0};
+  CHECK_CODE(hooksig_verify(v, (const uint8_t *)body, strlen(body), headers, 1, &empty, NULL,
+                            NULL),
+             HOOKSIG_MISSING_PARAM);
+  CHECK(hooksig_code_kind(HOOKSIG_MISSING_PARAM) == HOOKSIG_KIND_CONFIGURATION);
+
+  /* The signer needs the URL too, and then signs what the SDK expects. */
+  hooksig_signer *signer = NULL;
+  CHECK_CODE(hooksig_signer_new(&config, &signer, NULL), HOOKSIG_OK);
+  hooksig_signed *signed_headers = NULL;
+  CHECK_CODE(hooksig_sign(signer, (const uint8_t *)body, strlen(body), NULL, 0, NULL,
+                          &signed_headers, NULL),
+             HOOKSIG_MISSING_PARAM);
+  CHECK(signed_headers == NULL);
+  request.url = HOOKSIG_STR("https://webhook.site/webhooks");
+  CHECK_CODE(hooksig_sign(signer, (const uint8_t *)body, strlen(body), NULL, 0, &request,
+                          &signed_headers, NULL),
+             HOOKSIG_OK);
+  hooksig_header h;
+  CHECK(hooksig_signed_len(signed_headers) == 1);
+  CHECK_CODE(hooksig_signed_get(signed_headers, 0, &h), HOOKSIG_OK);
+  CHECK(strcmp((const char *)h.value, sig) == 0);
+  hooksig_signed_free(signed_headers);
+  hooksig_signer_free(signer);
   hooksig_verifier_free(v);
 }
 
@@ -389,14 +555,23 @@ static void test_codes(void) {
   static const char *names[] = {
       "ok",           "missing_header", "invalid_header", "timestamp_too_old",
       "timestamp_in_future", "signature_mismatch", "unknown_preset", "invalid_scheme",
-      "invalid_secret", "missing_param"};
-  for (int i = 0; i <= 9; i++) {
+      "invalid_secret", "missing_param", "invalid_key"};
+  for (int i = 0; i <= 10; i++) {
     CHECK(strcmp(hooksig_code_name(i), names[i]) == 0);
     CHECK(strlen(hooksig_code_message(i)) > 5);
   }
+  /* The table, as a binding reads it at load: kinds for 1..N, then 0. */
+  int n = 1;
+  while (hooksig_code_kind(n) != 0) n++;
+  CHECK(n == 11);
+  for (int i = 1; i <= 5; i++) CHECK(hooksig_code_kind(i) == HOOKSIG_KIND_VERIFICATION);
+  for (int i = 6; i <= 10; i++) CHECK(hooksig_code_kind(i) == HOOKSIG_KIND_CONFIGURATION);
+  CHECK(hooksig_code_kind(0) == 0);
+  CHECK(hooksig_code_kind(HOOKSIG_INVALID_ARGUMENT) == 0);
   CHECK(strcmp(hooksig_code_name(HOOKSIG_INVALID_ARGUMENT), "invalid_argument") == 0);
   CHECK(strcmp(hooksig_code_name(HOOKSIG_INTERNAL_ERROR), "internal_error") == 0);
   CHECK(strcmp(hooksig_code_name(-1), "unknown") == 0);
+  CHECK(strcmp(hooksig_code_name(11), "unknown") == 0);
   CHECK(strcmp(hooksig_code_name(12345), "unknown") == 0);
   CHECK(strlen(hooksig_version()) >= 5);
 }
@@ -424,6 +599,8 @@ int main(void) {
   test_configuration_errors();
   test_sign_and_verify();
   test_header_names();
+  test_public_key();
+  test_url_signed();
   test_codes();
   test_many();
   printf("hooksig %s C ABI: %d checks, %d failed\n", hooksig_version(), checks, failures);
