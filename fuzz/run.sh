@@ -19,7 +19,7 @@ cargo build --release --quiet --target "$host" --target-dir target/libfuzzer
 bin="target/libfuzzer/$host/release"
 python3 seed.py
 
-for target in scheme_json verify roundtrip; do
+for target in scheme_json verify parsers roundtrip; do
   mkdir -p "artifacts/$target"
   echo "== fuzz $target: ${seconds}s$([ "$runs" != 0 ] && echo ", up to $runs runs")"
   args=(-max_total_time="$seconds" -print_final_stats=1 -artifact_prefix="artifacts/$target/")

@@ -5,13 +5,16 @@
 """
 
 import json
+import re
 import struct
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRESETS = sorted(
-    ["aghanim", "anycoins", "aqid", "github", "noyo", "paddle", "shopify", "sigma", "slack",
-     "standard-webhooks", "stripe", "svix"]
+# The core's presets, in its order (alphabetical), read from its source.
+PRESETS = re.findall(
+    r'^    preset\(\n        "([a-z0-9-]+)",',
+    (ROOT / "crates" / "hooksig" / "src" / "presets.rs").read_text(),
+    re.MULTILINE,
 )
 
 
@@ -27,7 +30,7 @@ def as_bytes(value) -> bytes:
 
 def main() -> None:
     corpus = ROOT / "fuzz" / "corpus"
-    seeds = {"scheme_json": set(), "verify": set(), "roundtrip": set()}
+    seeds = {"scheme_json": set(), "verify": set(), "parsers": set(), "roundtrip": set()}
     for path in sorted((ROOT / "tests" / "vectors").rglob("*.json")):
         for case in json.loads(path.read_text()).get("cases", []):
             if case.get("raw_args"):
@@ -43,6 +46,14 @@ def main() -> None:
                 as_bytes(n) + b":" + as_bytes(v) for n, v in case.get("headers") or []
             )
             seeds["verify"].add(pick + lines + b"\n\n" + body)
+            for value in (v for _, v in case.get("headers") or []):
+                for parser in range(8):
+                    seeds["parsers"].add(bytes([parser]) + as_bytes(value) + b"\n" + body)
+            for key in case.get("public_keys", []) + [case.get("private_key", "")]:
+                seeds["parsers"].add(b"\x00" + as_bytes(key))
+                seeds["parsers"].add(b"\x01" + as_bytes(key))
+            if case.get("url"):
+                seeds["parsers"].add(b"\x04" + case["url"].encode() + b"\n" + body)
             secret = as_bytes(case["secrets"][0]) if case.get("secrets") else b"s"
             ts = case.get("sign", {}).get("timestamp", 1_700_000_000)
             seeds["roundtrip"].add(pick + struct.pack("<Q", ts) + bytes([min(len(secret), 255)]) + secret[:255] + body)

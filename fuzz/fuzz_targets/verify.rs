@@ -5,9 +5,12 @@
 //! an empty line, and the body (the framing `fuzz/seed.py` writes from the vectors).
 #![no_main]
 
+#[path = "common.rs"]
+mod common;
+
 use std::sync::OnceLock;
 
-use hooksig::{Config, Verifier};
+use hooksig::Verifier;
 use libfuzzer_sys::fuzz_target;
 
 fn verifiers() -> &'static [Verifier] {
@@ -15,10 +18,7 @@ fn verifiers() -> &'static [Verifier] {
     ALL.get_or_init(|| {
         hooksig::PRESETS
             .iter()
-            .map(|p| {
-                let config = Config::preset(p.name).unwrap().secret("whsec_c2VjcmV0");
-                Verifier::new(&config).unwrap()
-            })
+            .map(|p| Verifier::new(&common::configs(p.name, b"secret").0).unwrap())
             .collect()
     })
 }
@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     for now in [1_700_000_000, 0, u64::MAX] {
-        if let Err(e) = verifier.verify_at(body, &headers, now) {
+        if let Err(e) = verifier.verify_with(body, &headers, &common::context(now)) {
             assert!(
                 e.is_verification(),
                 "verify gave a configuration error: {e}"

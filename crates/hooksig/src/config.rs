@@ -85,7 +85,9 @@ impl Config {
         self
     }
 
-    /// Adds a construction param, a value the scheme's message names as `{NAME}`.
+    /// Adds a construction param, a value the scheme's message names as `{NAME}`. A signer
+    /// takes the value of a header the message signs (`{header:NAME}`) as the param
+    /// `header:NAME`, and sends that header.
     #[must_use]
     pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.params.insert(name.into(), value.into());
@@ -206,6 +208,24 @@ impl Config {
             }
             _ => None,
         };
+        // A signer sends the headers its message signs; their values come as params
+        // `header:NAME` (a verifier reads them from the request).
+        let signed_headers = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::HeaderSlot(slot) => Some(*slot),
+                _ => None,
+            })
+            .map(|slot| {
+                let name = &headers.slots[slot];
+                let value = self.params.iter().find_map(|(k, v)| {
+                    k.strip_prefix("header:")
+                        .filter(|n| n.eq_ignore_ascii_case(name))
+                        .map(|_| v.clone())
+                });
+                (slot, value)
+            })
+            .collect();
         let tolerance = match self.tolerance {
             Some(t) => t,
             None => scheme.tolerance,
@@ -229,6 +249,7 @@ impl Config {
             macs,
             tokens,
             token_values,
+            signed_headers,
             public,
             signing_key,
             scheme: scheme.clone(),
@@ -347,6 +368,8 @@ pub(crate) struct Compiled {
     pub(crate) tokens: Vec<Token>,
     /// A signer's tokens as sent (a token scheme's header is the token itself).
     pub(crate) token_values: Vec<Zeroizing<Vec<u8>>>,
+    /// The headers the message signs (`{header:NAME}`), by slot, with a signer's values.
+    pub(crate) signed_headers: Vec<(usize, Option<String>)>,
     pub(crate) public: Vec<PublicKey>,
     pub(crate) signing_key: Option<PrivateKey>,
     pub(crate) scheme: Scheme,

@@ -8,7 +8,6 @@ use zeroize::Zeroizing;
 use crate::config::{Compiled, Config, ItemKind, Message, Purpose};
 use crate::encoding::MAX_MAC_LEN;
 use crate::scheme::{Algorithm, TimestampFormat};
-use crate::template::Part;
 use crate::time::unix_now;
 use crate::{Context, Error, Scheme, form};
 
@@ -109,12 +108,16 @@ impl Signer {
                 name: "method".into(),
             });
         }
-        if let Some(Part::HeaderSlot(slot)) =
-            c.parts.iter().find(|p| matches!(p, Part::HeaderSlot(_)))
-        {
-            return Err(Error::MissingParam {
-                name: format!("header:{}", c.headers.slots[*slot]),
-            });
+        let mut signed = vec![&b""[..]; c.headers.slots.len()];
+        for (slot, value) in &c.signed_headers {
+            match value {
+                Some(value) => signed[*slot] = value.as_bytes(),
+                None => {
+                    return Err(Error::MissingParam {
+                        name: format!("header:{}", c.headers.slots[*slot]),
+                    });
+                }
+            }
         }
         let url = context.url.unwrap_or(b"");
         let form = if c.uses_form() {
@@ -133,7 +136,7 @@ impl Signer {
             method: context.method.unwrap_or(b""),
             form: &form,
             escaped_body: false,
-            headers: &[],
+            headers: &signed,
             fields: &[],
         };
 
@@ -170,6 +173,12 @@ impl Signer {
         }
         for (name, value) in &scheme.required_headers {
             headers.push((name.clone(), value.clone()));
+        }
+        for (slot, value) in &c.signed_headers {
+            let name = c.headers.slots[*slot].to_string();
+            if !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
+                headers.push((name, value.clone().unwrap_or_default()));
+            }
         }
         for (name, value) in scheme.signature_header_names().zip(values) {
             let value = match &scheme.fields {
@@ -249,4 +258,36 @@ fn random_id() -> String {
         bytes = nanos.to_le_bytes();
     }
     format!("msg_{}", base16ct::lower::encode_string(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Context, Scheme, Signer, Verifier};
+
+    #[test]
+    fn a_signed_header_comes_as_a_header_param_and_is_sent() {
+        let mut scheme = Scheme::new("x-sig");
+        scheme.message = "{header:X-Tenant}.{body}".into();
+        let config = Config::new(scheme.clone()).secret("s");
+        let err = Signer::new(&config)
+            .unwrap()
+            .sign(b"{}", None, None)
+            .unwrap_err();
+        assert_eq!(err.code(), "missing_param");
+        assert!(err.to_string().contains("header:X-Tenant"), "{err}");
+
+        let config = config.param("header:x-tenant", "acme");
+        let headers = Signer::new(&config)
+            .unwrap()
+            .sign(b"{}", None, None)
+            .unwrap();
+        assert!(
+            headers.contains(&("X-Tenant".into(), "acme".into())),
+            "{headers:?}"
+        );
+        let verifier = Verifier::new(&Config::new(scheme).secret("s")).unwrap();
+        verifier
+            .verify_with(b"{}", &headers, &Context::new())
+            .unwrap();
+    }
 }
