@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::keys::{PrivateKey, PublicKey};
 use crate::mac::{Key, Token};
+use crate::replay::DEFAULT_REPLAY_TTL;
 use crate::scheme::{
     Algorithm, Encoding, Fields, KeyEncoding, MAX_SCHEME_HEADERS, Scheme, SignatureFormat,
     TimestampFormat,
@@ -41,6 +42,8 @@ pub struct Config {
     private_key: Option<Secret>,
     params: BTreeMap<String, String>,
     tolerance: Option<Option<u64>>,
+    namespace: Option<String>,
+    replay_ttl: u64,
 }
 
 impl Config {
@@ -53,12 +56,44 @@ impl Config {
             private_key: None,
             params: BTreeMap::new(),
             tolerance: None,
+            namespace: None,
+            replay_ttl: DEFAULT_REPLAY_TTL,
         }
     }
 
-    /// Starts from a named preset (`unknown_preset` when there is none).
+    /// Starts from a named preset (`unknown_preset` when there is none); its name is the
+    /// replay namespace.
     pub fn preset(name: &str) -> Result<Self, Error> {
-        Scheme::preset(name).map(Config::new)
+        Ok(Config {
+            namespace: Some(name.to_owned()),
+            ..Config::new(Scheme::preset(name)?)
+        })
+    }
+
+    /// Starts from the text every binding takes: a scheme in JSON, else a preset name
+    /// (see [`Scheme::from_text`]).
+    pub fn from_text(text: &str) -> Result<Self, Error> {
+        if Scheme::is_json_text(text) {
+            Scheme::from_json(text).map(Config::new)
+        } else {
+            Config::preset(text)
+        }
+    }
+
+    /// Sets the replay namespace, the start of every replay key (default: the preset's
+    /// name, or the signature header's for a custom scheme).
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// Sets how long a claim lives when the scheme has no replay window, in seconds
+    /// (default 24 hours); with a window it lives `2 * tolerance + 60` seconds.
+    #[must_use]
+    pub fn replay_ttl(mut self, seconds: u64) -> Self {
+        self.replay_ttl = seconds;
+        self
     }
 
     /// Adds a secret; with several, the first is current and the rest are accepted
@@ -231,6 +266,17 @@ impl Config {
             None => scheme.tolerance,
         }
         .filter(|_| scheme.has_timestamp());
+        let parts_sign_id = parts.contains(&Part::Id);
+        let namespace = self.namespace.clone().unwrap_or_else(|| {
+            scheme
+                .signature_header_names()
+                .next()
+                .map_or_else(|| "custom".to_owned(), str::to_ascii_lowercase)
+        });
+        let replay_ttl = match tolerance {
+            Some(t) => t.saturating_mul(2).saturating_add(60),
+            None => self.replay_ttl,
+        };
         Ok(Compiled {
             headers,
             body_fields,
@@ -246,6 +292,9 @@ impl Config {
             timestamp_format: scheme.timestamp_format,
             tolerance,
             shared_count: self.secrets.len(),
+            namespace,
+            replay_ttl,
+            signs_id: parts_sign_id,
             macs,
             tokens,
             token_values,
@@ -364,6 +413,12 @@ pub(crate) struct Compiled {
     pub(crate) tolerance: Option<u64>,
     /// How many secrets were given: public keys are counted after them in `secret_index`.
     pub(crate) shared_count: usize,
+    /// The start of every replay key.
+    pub(crate) namespace: String,
+    /// How long a claim lives, in seconds.
+    pub(crate) replay_ttl: u64,
+    /// Whether the message signs the id (then the id names a delivery).
+    pub(crate) signs_id: bool,
     pub(crate) macs: Vec<Key>,
     pub(crate) tokens: Vec<Token>,
     /// A signer's tokens as sent (a token scheme's header is the token itself).

@@ -12,6 +12,7 @@ use p256::pkcs8::DecodePrivateKey;
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::replay::Matched;
 use crate::scheme::{Algorithm, Encoding, KeyEncoding, SignatureFormat};
 
 /// The DER SubjectPublicKeyInfo prefix of an Ed25519 key (RFC 8410), before its 32 bytes.
@@ -168,35 +169,35 @@ impl PublicKey {
         Self::from_raw(algorithm, raw)
     }
 
-    /// Checks one encoded signature over a message. `digest` is the message's SHA-256 for
-    /// ECDSA; Ed25519 streams the message again through `feed`.
+    /// Checks one encoded signature over a message; returns it in its canonical form when
+    /// it verifies. `digest` is the message's SHA-256 for ECDSA; Ed25519 streams the
+    /// message again through `feed`.
     pub(crate) fn verify(
         &self,
         signature: &Decoded,
         format: SignatureFormat,
         digest: &[u8; 32],
         feed: &mut Feed<'_>,
-    ) -> bool {
+    ) -> Option<Matched> {
         match self {
             PublicKey::Ed25519(key) => {
-                let Ok(bytes) = <&[u8; 64]>::try_from(signature.bytes()) else {
-                    return false;
-                };
-                let signature = ed25519_dalek::Signature::from_bytes(bytes);
+                let bytes = <&[u8; 64]>::try_from(signature.bytes()).ok()?;
+                let parsed = ed25519_dalek::Signature::from_bytes(bytes);
                 // `verify_stream` rejects a non-canonical S; the final check compares the
                 // recomputed R with the bytes sent, so a non-canonical R fails as well.
-                let Ok(mut stream) = key.verify_stream(&signature) else {
-                    return false;
-                };
+                let mut stream = key.verify_stream(&parsed).ok()?;
                 feed(&mut |piece| stream.update(piece));
-                stream.finalize_and_verify().is_ok()
+                stream.finalize_and_verify().ok()?;
+                Some(Matched::new(bytes))
             }
             PublicKey::P256(key) => {
                 let parsed = match format {
                     SignatureFormat::Der => p256::ecdsa::Signature::from_der(signature.bytes()),
                     SignatureFormat::Raw => p256::ecdsa::Signature::from_slice(signature.bytes()),
-                };
-                parsed.is_ok_and(|s| key.verify_prehash(digest, &s).is_ok())
+                }
+                .ok()?;
+                key.verify_prehash(digest, &parsed).ok()?;
+                Some(Matched::new(&parsed.normalize_s().to_bytes()))
             }
         }
     }
@@ -404,6 +405,7 @@ mod tests {
         key.verify(&decoded, SignatureFormat::Der, &[0; 32], &mut |sink| {
             sink(message)
         })
+        .is_some()
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod headers;
 mod keys;
 mod mac;
 mod presets;
+mod replay;
 mod scheme;
 mod secret;
 mod sign;
@@ -27,6 +28,7 @@ pub use config::Config;
 pub use error::{CODES, Code, Error, ErrorKind};
 pub use headers::Headers;
 pub use presets::{PRESETS, Preset};
+pub use replay::{DEFAULT_MAX_KEYS, DEFAULT_REPLAY_TTL, MemoryReplayStore};
 pub use scheme::{
     Algorithm, Asymmetric, BodyEscape, DEFAULT_TOLERANCE, Encoding, Fields, KeyEncoding,
     MAX_SCHEME_HEADERS, Scheme, SecretEncoding, SecretHint, SignatureFormat, TimestampFormat,

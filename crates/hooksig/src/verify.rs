@@ -10,6 +10,7 @@ use zeroize::Zeroize;
 use crate::config::{Compiled, ItemKind, Message, Purpose};
 use crate::encoding::MAX_MAC_LEN;
 use crate::keys::Decoded;
+use crate::replay::Matched;
 use crate::scheme::{Algorithm, MAX_SCHEME_HEADERS, UrlPort};
 use crate::time::{self, Window};
 use crate::{Config, Error, Headers, Scheme, body_fields, escape, form, url};
@@ -47,7 +48,7 @@ pub struct Verifier {
 }
 
 /// What a successful verification established.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Verified<'a> {
     /// The timestamp sent, in Unix seconds (milliseconds are floored), when the scheme has one.
@@ -57,12 +58,26 @@ pub struct Verified<'a> {
     /// Which key matched: secrets first (0 is the first), then public keys. Watch it to
     /// finish a rotation.
     pub secret_index: usize,
+    /// The body verified, for the replay key of a token scheme.
+    body: &'a [u8],
+    /// The signature that matched, for the replay key.
+    matched: Matched,
 }
 
 impl Verified<'_> {
     /// Returns the id as text, when there is one and it is UTF-8.
     pub fn id_str(&self) -> Option<&str> {
         self.id.and_then(|id| core::str::from_utf8(id).ok())
+    }
+}
+
+impl fmt::Debug for Verified<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("timestamp", &self.timestamp)
+            .field("id", &self.id.map(String::from_utf8_lossy))
+            .field("secret_index", &self.secret_index)
+            .finish_non_exhaustive()
     }
 }
 
@@ -181,6 +196,54 @@ impl Verifier {
         self.inner.shared_count + self.inner.public.len()
     }
 
+    /// Returns the replay namespace: the start of every replay key.
+    pub fn namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+
+    /// Returns how long a claim of a verified delivery lives, in seconds: `2 * tolerance
+    /// + 60` with a replay window (a replay older than that fails the window anyway), the
+    /// configured TTL (default 24 hours) without one.
+    pub fn replay_ttl(&self) -> u64 {
+        self.inner.replay_ttl
+    }
+
+    /// Returns the key that names a verified delivery, to claim in a replay store:
+    /// `{namespace}:{id}` when the scheme signs an id, else `{namespace}:sig:{hex}` of the
+    /// signature that matched (ECDSA's with a low S, so its malleable twin names the same
+    /// delivery), or for a token scheme, which signs nothing, `{namespace}:body:{hex}` of
+    /// the body's SHA-256.
+    ///
+    /// ```
+    /// use hooksig::{Config, Signer, Verifier};
+    ///
+    /// let config = Config::preset("standard-webhooks")?.secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    /// let headers = Signer::new(&config)?.sign(b"{}", Some(1_700_000_000), Some("msg_1"))?;
+    /// let verifier = Verifier::new(&config)?;
+    /// let verified = verifier.verify_at(b"{}", &headers, 1_700_000_000)?;
+    /// assert_eq!(verifier.replay_key(&verified), "standard-webhooks:msg_1");
+    /// assert_eq!(verifier.replay_ttl(), 660);
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn replay_key(&self, verified: &Verified<'_>) -> String {
+        let c = &self.inner;
+        let hex = |bytes: &[u8]| base16ct::lower::encode_string(bytes);
+        match (c.signs_id, verified.id) {
+            (true, Some(id)) => match core::str::from_utf8(id) {
+                Ok(text) => format!("{}:{text}", c.namespace),
+                Err(_) => format!("{}:idhex:{}", c.namespace, hex(id)),
+            },
+            _ if !verified.matched.bytes().is_empty() => {
+                format!("{}:sig:{}", c.namespace, hex(verified.matched.bytes()))
+            }
+            _ => format!(
+                "{}:body:{}",
+                c.namespace,
+                hex(&Sha256::digest(verified.body))
+            ),
+        }
+    }
+
     /// Returns whether verify needs the request's URL (`{url}`, `{path}`, Twilio's `{form}`).
     pub fn needs_url(&self) -> bool {
         self.inner.needs_url
@@ -196,7 +259,7 @@ impl Verifier {
     /// `body` must be the raw request bytes, exactly as received.
     pub fn verify<'a, H: Headers + ?Sized>(
         &self,
-        body: &[u8],
+        body: &'a [u8],
         headers: &'a H,
     ) -> Result<Verified<'a>, Error> {
         self.verify_with(body, headers, &Context::default())
@@ -210,7 +273,7 @@ impl Verifier {
     /// Verifies a request as if the time were `now` (Unix seconds).
     pub fn verify_at<'a, H: Headers + ?Sized>(
         &self,
-        body: &[u8],
+        body: &'a [u8],
         headers: &'a H,
         now: u64,
     ) -> Result<Verified<'a>, Error> {
@@ -221,7 +284,7 @@ impl Verifier {
     /// that sign them (`missing_param` when one is needed and not given).
     pub fn verify_with<'a, H: Headers + ?Sized>(
         &self,
-        body: &[u8],
+        body: &'a [u8],
         headers: &'a H,
         context: &Context<'_>,
     ) -> Result<Verified<'a>, Error> {
@@ -391,10 +454,12 @@ impl Verifier {
             n *= 2;
         }
         match matching_key(c, &values, &forms[..n]) {
-            Some(secret_index) => Ok(Verified {
+            Some((secret_index, matched)) => Ok(Verified {
                 timestamp,
                 id,
                 secret_index,
+                body,
+                matched,
             }),
             None => Err(Error::SignatureMismatch),
         }
@@ -403,7 +468,11 @@ impl Verifier {
 
 /// Returns the index of the first key that matches a candidate over one of the message's
 /// forms: secrets, then public keys.
-fn matching_key(c: &Compiled, values: &Values<'_>, forms: &[Message<'_>]) -> Option<usize> {
+fn matching_key(
+    c: &Compiled,
+    values: &Values<'_>,
+    forms: &[Message<'_>],
+) -> Option<(usize, Matched)> {
     fn primary<'t>(c: &Compiled, text: &'t [u8]) -> Option<&'t [u8]> {
         c.classify(text).filter(|(asym, _)| !asym).map(|(_, v)| v)
     }
@@ -415,7 +484,7 @@ fn matching_key(c: &Compiled, values: &Values<'_>, forms: &[Message<'_>]) -> Opt
                     hit |= token.matches(text);
                 }
                 if bool::from(hit) {
-                    return Some(index);
+                    return Some((index, Matched::NONE));
                 }
             }
         }
@@ -432,7 +501,7 @@ fn matching_key(c: &Compiled, values: &Values<'_>, forms: &[Message<'_>]) -> Opt
                         hit |= c.primary.encoding.matches(text, &expected[..len]);
                     }
                     if bool::from(hit) {
-                        matched = Some(index);
+                        matched = Some((index, Matched::new(&expected[..len])));
                         break 'keys;
                     }
                 }
@@ -453,15 +522,15 @@ fn matching_key(c: &Compiled, values: &Values<'_>, forms: &[Message<'_>]) -> Opt
     };
     for (index, key) in c.public.iter().enumerate() {
         for message in forms {
-            if public_key_matches(c, values, message, kind, want_asym, key) {
-                return Some(c.shared_count + index);
+            if let Some(matched) = public_key_matches(c, values, message, kind, want_asym, key) {
+                return Some((c.shared_count + index, matched));
             }
         }
     }
     None
 }
 
-/// Returns whether a public key verifies a candidate over one form of the message.
+/// Returns the candidate a public key verifies over one form of the message, if any.
 fn public_key_matches(
     c: &Compiled,
     values: &Values<'_>,
@@ -469,7 +538,7 @@ fn public_key_matches(
     kind: &ItemKind,
     want_asym: bool,
     key: &crate::keys::PublicKey,
-) -> bool {
+) -> Option<Matched> {
     let digest: [u8; 32] = if kind.algorithm == Algorithm::EcdsaP256Sha256 {
         let mut hash = Sha256::new();
         c.feed(message, &mut |piece| hash.update(piece));
@@ -477,16 +546,14 @@ fn public_key_matches(
     } else {
         [0; 32]
     };
-    values.items(c).any(|text| {
+    values.items(c).find_map(|text| {
         let Some((true, text)) = c
             .classify(text)
             .map(|(asym, text)| (asym == want_asym, text))
         else {
-            return false;
+            return None;
         };
-        let Some(decoded) = Decoded::new(kind.encoding, text) else {
-            return false;
-        };
+        let decoded = Decoded::new(kind.encoding, text)?;
         let mut feed = |sink: &mut dyn FnMut(&[u8])| c.feed(message, &mut |p| sink(p));
         key.verify(&decoded, kind.format, &digest, &mut feed)
     })

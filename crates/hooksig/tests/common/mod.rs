@@ -62,8 +62,8 @@ pub fn fixture(name: &str, seed: &[u8], keys: Keys) -> Option<Fixture> {
     if scheme.body_fields.contains_key("signature") {
         return None;
     }
-    let mut signer = Config::new(scheme.clone());
-    let mut verifier = Config::new(scheme.clone());
+    let mut signer = Config::preset(name).unwrap();
+    let mut verifier = Config::preset(name).unwrap();
     let asym = scheme
         .asymmetric
         .as_ref()
