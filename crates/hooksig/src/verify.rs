@@ -201,9 +201,9 @@ impl Verifier {
         &self.inner.namespace
     }
 
-    /// Returns how long a claim of a verified delivery lives, in seconds: `2 * tolerance
-    /// + 60` with a replay window (a replay older than that fails the window anyway), the
-    /// configured TTL (default 24 hours) without one.
+    /// Returns how long a claim of a verified delivery lives, in seconds: twice the
+    /// tolerance plus 60 with a replay window (a replay older than that fails the window
+    /// anyway), the configured TTL (default 24 hours) without one.
     pub fn replay_ttl(&self) -> u64 {
         self.inner.replay_ttl
     }
