@@ -1,5 +1,6 @@
 //! What a verifier or signer is built from: a scheme, secrets or keys, params, a tolerance.
 
+use core::fmt;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ use crate::{Error, Secret};
 /// ))?;
 /// # Ok::<(), hooksig::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     scheme: Scheme,
     secrets: Vec<Secret>,
@@ -295,6 +296,7 @@ impl Config {
             namespace,
             replay_ttl,
             signs_id: parts_sign_id,
+            verify_token: self.params.get("verify_token").map(Secret::new),
             macs,
             tokens,
             token_values,
@@ -374,6 +376,21 @@ impl Config {
     }
 }
 
+impl fmt::Debug for Config {
+    // Param values are left out: Meta's verify_token is a secret.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("scheme", &self.scheme)
+            .field("secrets", &self.secrets.len())
+            .field("public_keys", &self.public_keys.len())
+            .field("private_key", &self.private_key.is_some())
+            .field("params", &self.params.keys().collect::<Vec<_>>())
+            .field("tolerance", &self.tolerance)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+
 /// What a compiled config is for: verifying needs public keys, signing a private key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Purpose {
@@ -419,6 +436,8 @@ pub(crate) struct Compiled {
     pub(crate) replay_ttl: u64,
     /// Whether the message signs the id (then the id names a delivery).
     pub(crate) signs_id: bool,
+    /// Meta's verify token (the param `verify_token`), for its GET handshake.
+    pub(crate) verify_token: Option<Secret>,
     pub(crate) macs: Vec<Key>,
     pub(crate) tokens: Vec<Token>,
     /// A signer's tokens as sent (a token scheme's header is the token itself).

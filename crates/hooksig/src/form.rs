@@ -39,7 +39,7 @@ pub(crate) fn form(url: &[u8], body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// The decoded value of the first `name` param in a URL's query.
-fn query_param(url: &[u8], name: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn query_param(url: &[u8], name: &[u8]) -> Option<Vec<u8>> {
     let query = &url[url.iter().position(|&b| b == b'?')? + 1..];
     let query = query.split(|&b| b == b'#').next().unwrap_or(query);
     query.split(|&b| b == b'&').find_map(|pair| {

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::Error;
 use crate::scheme::{
     Algorithm, Asymmetric, BodyEscape, Encoding, Fields, KeyEncoding, Scheme, SecretEncoding,
     SecretHint, SignatureFormat, TimestampFormat, UrlPort,
 };
+use crate::{Error, Handshake};
 
 /// A named scheme: the provider's rules in one line, and where they come from.
 #[derive(Clone, Copy, Debug)]
@@ -98,7 +98,10 @@ pub const PRESETS: &[Preset] = &[
         "Asana: X-Hook-Signature = hex HMAC-SHA256 of the body; the secret is the X-Hook-Secret \
          of the handshake",
         "https://developers.asana.com/docs/webhooks-guide",
-        || Scheme::new("X-Hook-Signature"),
+        || Scheme {
+            handshake: Some(Handshake::Asana),
+            ..Scheme::new("X-Hook-Signature")
+        },
     ),
     preset(
         "bitbucket",
@@ -165,6 +168,7 @@ pub const PRESETS: &[Preset] = &[
          `{timestamp}{body}`, timestamp in X-Signature-Timestamp; hex public key",
         "https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint",
         || Scheme {
+            handshake: Some(Handshake::Discord),
             algorithm: Algorithm::Ed25519,
             key_encoding: Some(KeyEncoding::Hex),
             ..timestamped(
@@ -190,7 +194,10 @@ pub const PRESETS: &[Preset] = &[
         "dropbox",
         "Dropbox: X-Dropbox-Signature = hex HMAC-SHA256 of the body (app secret)",
         "https://www.dropbox.com/developers/reference/webhooks",
-        || Scheme::new("X-Dropbox-Signature"),
+        || Scheme {
+            handshake: Some(Handshake::Dropbox),
+            ..Scheme::new("X-Dropbox-Signature")
+        },
     ),
     preset(
         "gitea",
@@ -278,7 +285,10 @@ pub const PRESETS: &[Preset] = &[
         "Meta (Facebook, Instagram, WhatsApp): X-Hub-Signature-256 = `sha256=` + hex \
          HMAC-SHA256 of the body (app secret)",
         "https://developers.facebook.com/docs/graph-api/webhooks/getting-started",
-        || prefixed("X-Hub-Signature-256", "sha256="),
+        || Scheme {
+            handshake: Some(Handshake::Meta),
+            ..prefixed("X-Hub-Signature-256", "sha256=")
+        },
     ),
     preset(
         "notion",
@@ -301,7 +311,10 @@ pub const PRESETS: &[Preset] = &[
         "okta",
         "Okta event hooks: Authorization = the configured secret itself (constant time)",
         "https://developer.okta.com/docs/concepts/event-hooks/",
-        || token("Authorization"),
+        || Scheme {
+            handshake: Some(Handshake::Okta),
+            ..token("Authorization")
+        },
     ),
     preset(
         "paddle",
@@ -432,6 +445,7 @@ pub const PRESETS: &[Preset] = &[
          timestamp in X-Slack-Request-Timestamp",
         "https://api.slack.com/authentication/verifying-requests-from-slack",
         || Scheme {
+            handshake: Some(Handshake::Slack),
             prefix: Some("v0=".into()),
             ..timestamped(
                 "X-Slack-Signature",
@@ -526,6 +540,7 @@ pub const PRESETS: &[Preset] = &[
          `{id}{timestamp}{body}`, RFC 3339 timestamp, 600 s window",
         "https://dev.twitch.tv/docs/eventsub/handling-webhook-events/",
         || Scheme {
+            handshake: Some(Handshake::Twitch),
             id_header: Some("Twitch-Eventsub-Message-Id".into()),
             timestamp_format: TimestampFormat::Rfc3339,
             prefix: Some("sha256=".into()),
@@ -598,6 +613,7 @@ pub const PRESETS: &[Preset] = &[
          in x-zm-request-timestamp",
         "https://developers.zoom.us/docs/api/webhooks/#verify-webhook-events",
         || Scheme {
+            handshake: Some(Handshake::Zoom),
             prefix: Some("v0=".into()),
             ..timestamped(
                 "x-zm-signature",

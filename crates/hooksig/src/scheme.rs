@@ -314,6 +314,10 @@ pub struct Scheme {
     /// A second form of `{body}` the provider may have signed (Box: escaped to ASCII).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_escape: Option<BodyEscape>,
+    /// The handshake the provider sends to check an endpoint, answered by
+    /// [`Verifier::handshake`](crate::Verifier::handshake).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<crate::Handshake>,
     /// The replay window in seconds, or `None` for none; ignored without a timestamp.
     ///
     /// Left out of the JSON it is [`DEFAULT_TOLERANCE`]; an explicit `null` turns
@@ -367,6 +371,7 @@ impl Scheme {
             alternate_headers: BTreeMap::new(),
             url_port: UrlPort::AsSent,
             body_escape: None,
+            handshake: None,
             tolerance: default_tolerance(),
         }
     }

@@ -29,6 +29,11 @@ impl Secret {
         &self.0
     }
 
+    /// The raw bytes, for a constant-time comparison.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// Refuses a public or private key passed as a secret, saying what it is.
     pub(crate) fn check_not_a_key(&self) -> Result<(), Error> {
         let raw = self.0.trim_ascii();

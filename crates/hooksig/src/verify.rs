@@ -196,6 +196,22 @@ impl Verifier {
         self.inner.shared_count + self.inner.public.len()
     }
 
+    pub(crate) fn inner(&self) -> &Compiled {
+        &self.inner
+    }
+
+    /// Returns the hex HMAC of `data` under the first secret (Zoom's `encryptedToken`).
+    pub(crate) fn mac_hex(&self, data: &[u8]) -> String {
+        let Some(key) = self.inner.macs.first() else {
+            return String::new();
+        };
+        let mut mac = key.start();
+        mac.update(data);
+        let mut out = [0u8; MAX_MAC_LEN];
+        let len = mac.finish(&mut out);
+        base16ct::lower::encode_string(&out[..len])
+    }
+
     /// Returns the replay namespace: the start of every replay key.
     pub fn namespace(&self) -> &str {
         &self.inner.namespace

@@ -112,6 +112,29 @@ fn run(case: &Value) -> Result<(), String> {
     if let Some(now) = case["now"].as_u64() {
         context = context.now(now);
     }
+    if case["op"] == "handshake" {
+        let got = match verifier.handshake(&body, &headers, &context) {
+            Ok(None) => Value::Null,
+            Ok(Some(reply)) => {
+                let mut got = serde_json::json!({
+                    "status": reply.status,
+                    "content_type": reply.content_type,
+                    "headers": reply.headers,
+                    "body": String::from_utf8(reply.body).unwrap(),
+                });
+                if let Some(secret) = reply.secret {
+                    got["secret"] = secret.into();
+                }
+                got
+            }
+            Err(e) => return check_error(want_error, &e),
+        };
+        return if want_error.is_none() && got == expect["reply"] {
+            Ok(())
+        } else {
+            Err(format!("handshake answered {got}, expected {expect}"))
+        };
+    }
     let result = verifier.verify_with(&body, &headers, &context);
     match (result, want_error) {
         (Err(e), want) => check_error(want, &e),
