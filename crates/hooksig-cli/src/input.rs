@@ -29,16 +29,17 @@ pub struct SchemeArgs {
 impl SchemeArgs {
     /// Returns the config these flags describe, without secrets.
     pub fn config(&self) -> Result<Config, String> {
-        let scheme = match (&self.preset, &self.scheme) {
-            (Some(name), _) => Scheme::preset(name).map_err(|e| e.to_string())?,
+        let mut config = match (&self.preset, &self.scheme) {
+            (Some(name), _) => Config::preset(name).map_err(|e| e.to_string())?,
             (None, Some(path)) => {
                 let json = std::fs::read_to_string(path)
                     .map_err(|e| format!("--scheme {}: {e}", path.display()))?;
-                Scheme::from_json(&json).map_err(|e| format!("--scheme {}: {e}", path.display()))?
+                let scheme = Scheme::from_json(&json)
+                    .map_err(|e| format!("--scheme {}: {e}", path.display()))?;
+                Config::new(scheme)
             }
             (None, None) => return Err("give --preset NAME or --scheme FILE.json".into()),
         };
-        let mut config = Config::new(scheme);
         for (name, value) in &self.params {
             config = config.param(name, value);
         }

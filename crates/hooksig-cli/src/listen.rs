@@ -4,7 +4,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use clap::Args;
-use hooksig::{Context, Verifier};
+use hooksig::{Context, MemoryReplayStore, Verifier};
 use tiny_http::{Header, Response, Server};
 
 use crate::input::{SchemeArgs, SecretArgs};
@@ -54,11 +54,17 @@ pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
     );
     let _ = std::io::stdout().flush();
 
+    // Deliveries verified here, so that a replay or a retry shows as a duplicate.
+    let replay = MemoryReplayStore::default();
     let mut served = 0u64;
     for mut request in server.incoming_requests() {
         let path = request.url().split('?').next().unwrap_or("").to_owned();
         if path != args.path {
-            let _ = request.respond(json(404, "{\"error\":\"not_found\"}"));
+            let header = Header::from_bytes("Content-Type", "application/json").expect("valid");
+            let not_found = Response::from_string("{\"error\":\"not_found\"}")
+                .with_status_code(404)
+                .with_header(header);
+            let _ = request.respond(not_found);
             continue;
         }
         let url = match &args.public_url {
@@ -72,18 +78,25 @@ pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
                 format!("http://{host}{}", request.url())
             }
         };
-        let (status, line) = deliver(&verifier, &mut request, args.max_body, &url);
-        let body = if status == 200 {
-            "{\"ok\":true}".to_owned()
-        } else {
-            format!(
-                "{{\"error\":\"{}\"}}",
-                line.split_whitespace().next().unwrap_or("")
-            )
-        };
-        println!("{} {} {path} {status} {line}", utc_now(), request.method());
+        let answer = deliver(&verifier, &replay, &mut request, args.max_body, &url);
+        println!(
+            "{} {} {path} {} {}",
+            utc_now(),
+            request.method(),
+            answer.status,
+            answer.line
+        );
         let _ = std::io::stdout().flush();
-        let _ = request.respond(json(status, &body));
+        let mut response = Response::from_data(answer.body).with_status_code(answer.status);
+        for (name, value) in [("Content-Type", answer.content_type.as_str())]
+            .into_iter()
+            .chain(answer.headers.iter().map(|(n, v)| (*n, v.as_str())))
+        {
+            if let Ok(header) = Header::from_bytes(name, value) {
+                response = response.with_header(header);
+            }
+        }
+        let _ = request.respond(response);
         served += 1;
         if args.max_requests.is_some_and(|max| served >= max) {
             break;
@@ -92,15 +105,42 @@ pub fn run(args: &ListenArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Verifies one delivery; returns the status and the log line (code first on failure).
+/// The answer to one request, and its log line (the code first on failure).
+struct Answer {
+    status: u16,
+    content_type: String,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+    line: String,
+}
+
+impl Answer {
+    fn json(status: u16, body: String, line: String) -> Self {
+        Answer {
+            status,
+            content_type: "application/json".into(),
+            headers: Vec::new(),
+            body: body.into_bytes(),
+            line,
+        }
+    }
+
+    fn error(status: u16, code: &str, detail: String) -> Self {
+        Answer::json(status, format!("{{\"error\":\"{code}\"}}"), detail)
+    }
+}
+
+/// Answers one delivery: a handshake's reply, or verify and claim it (a repeat is a
+/// duplicate, answered 200 without being processed, as the helpers do).
 fn deliver(
     verifier: &Verifier,
+    replay: &MemoryReplayStore,
     request: &mut tiny_http::Request,
     max_body: usize,
     url: &str,
-) -> (u16, String) {
+) -> Answer {
     if request.body_length().is_some_and(|n| n > max_body) {
-        return (413, "body_too_large".into());
+        return Answer::error(413, "body_too_large", "body_too_large".into());
     }
     let mut body = Vec::new();
     let read = request
@@ -108,10 +148,10 @@ fn deliver(
         .take(max_body as u64 + 1)
         .read_to_end(&mut body);
     if read.is_err() {
-        return (400, "unreadable_body".into());
+        return Answer::error(400, "unreadable_body", "unreadable_body".into());
     }
     if body.len() > max_body {
-        return (413, "body_too_large".into());
+        return Answer::error(413, "body_too_large", "body_too_large".into());
     }
     let headers: Vec<(&str, &str)> = request
         .headers()
@@ -120,8 +160,33 @@ fn deliver(
         .collect();
     let method = request.method().as_str().to_owned();
     let context = Context::new().url(url).method(&method);
+    match verifier.handshake(&body, &headers, &context) {
+        Ok(Some(reply)) => {
+            let mut line = format!("handshake ({})", reply.content_type);
+            if reply.secret.is_some() {
+                line.push_str(": the provider handed over a secret (X-Hook-Secret); store it");
+            }
+            return Answer {
+                status: reply.status,
+                content_type: reply.content_type.into(),
+                headers: reply.headers,
+                body: reply.body,
+                line,
+            };
+        }
+        Ok(None) => {}
+        Err(e) => return Answer::error(403, e.code(), format!("{} ({e})", e.code())),
+    }
     match verifier.verify_with(&body, &headers, &context) {
         Ok(verified) => {
+            let key = verifier.replay_key(&verified);
+            if !replay.claim(&key, verifier.replay_ttl()) {
+                return Answer::json(
+                    200,
+                    "{\"status\":\"duplicate\"}".into(),
+                    format!("duplicate {key}"),
+                );
+            }
             let mut line = String::from("ok");
             if let Some(event) = event_type(&body) {
                 line.push_str(&format!(" event={event}"));
@@ -129,9 +194,9 @@ fn deliver(
             if verified.secret_index > 0 {
                 line.push_str(&format!(" secret={}", verified.secret_index));
             }
-            (200, line)
+            Answer::json(200, "{\"ok\":true}".into(), line)
         }
-        Err(e) => (403, format!("{} ({e})", e.code())),
+        Err(e) => Answer::error(403, e.code(), format!("{} ({e})", e.code())),
     }
 }
 
@@ -141,13 +206,6 @@ fn event_type(body: &[u8]) -> Option<String> {
     ["event_type", "type", "event", "topic"]
         .iter()
         .find_map(|key| value.get(key)?.as_str().map(str::to_owned))
-}
-
-fn json(status: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    let header = Header::from_bytes("Content-Type", "application/json").expect("a valid header");
-    Response::from_string(body)
-        .with_status_code(status)
-        .with_header(header)
 }
 
 /// Now as `YYYY-MM-DDTHH:MM:SSZ`.

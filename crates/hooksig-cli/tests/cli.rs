@@ -456,3 +456,66 @@ fn listen_verifies_url_signed_and_public_key_presets() {
         assert!(listener.next_line().contains(line));
     }
 }
+
+#[test]
+fn listen_marks_duplicates_and_answers_handshakes() {
+    // The same signed delivery twice: the second is a duplicate, answered 200.
+    let mut listener = Listener::start("github", 4);
+    let mut args = vec!["sign"];
+    args.extend(sign_args(
+        "github",
+        &["--data", BODY, "--format", "curl", "--url", &listener.url],
+    ));
+    let command = text(&hooksig(&args).stdout);
+    for (answer, line) in [
+        (r#"{"ok":true}"#, " 200 ok"),
+        (r#"{"status":"duplicate"}"#, " 200 duplicate github:sig:"),
+    ] {
+        let curl = Command::new("sh").arg("-c").arg(&command).output().unwrap();
+        assert_eq!(text(&curl.stdout), answer);
+        let logged = listener.next_line();
+        assert!(logged.contains(line), "{logged}");
+    }
+    drop(listener);
+
+    // Dropbox checks an endpoint with GET ?challenge=..; Asana with X-Hook-Secret.
+    let mut listener = listen(&["--preset", "dropbox", "--secret", "app-secret"], 1);
+    let curl = Command::new("curl")
+        .args(["-sS", "-i", &format!("{}?challenge=abc123", listener.url)])
+        .output()
+        .unwrap();
+    let reply = text(&curl.stdout);
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    assert!(
+        reply
+            .to_ascii_lowercase()
+            .contains("x-content-type-options: nosniff"),
+        "{reply}"
+    );
+    assert!(reply.ends_with("\r\n\r\nabc123"), "{reply}");
+    assert!(listener.next_line().contains(" GET /hook 200 handshake"));
+
+    let mut listener = listen(&["--preset", "asana", "--secret", "pending"], 1);
+    let curl = Command::new("curl")
+        .args([
+            "-sS",
+            "-i",
+            "-X",
+            "POST",
+            "-H",
+            "X-Hook-Secret: s3cr3t",
+            &listener.url,
+        ])
+        .output()
+        .unwrap();
+    let reply = text(&curl.stdout);
+    assert!(
+        reply.to_ascii_lowercase().contains("x-hook-secret: s3cr3t"),
+        "{reply}"
+    );
+    let logged = listener.next_line();
+    assert!(
+        logged.contains(" 200 handshake") && !logged.contains("s3cr3t"),
+        "{logged}"
+    );
+}
