@@ -34,15 +34,17 @@ test-ct-valgrind:
 	CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER="valgrind -q --error-exitcode=1" \
 	  HOOKSIG_EXPECT_VALGRIND=1 cargo test --release -p hooksig --lib valgrind -- --test-threads=1
 
-## vectors-check: the generated conformance vectors are up to date.
-vectors-check:
-	python3 tests/vectors/generate.py --check
-	python3 tests/vectors/hostile/generate.py --check
+## vectors-check: the generated conformance vectors are up to date, and the generator's own
+## definition of every preset is the core's (`hooksig presets --json`). The generator computes
+## Ed25519 and ECDSA with `cryptography`, which the project .venv has (tests/python/requirements.txt).
+vectors-check: python-venv
+	$(PY) tests/vectors/generate.py --check
+	$(PY) tests/vectors/hostile/generate.py --check
 
 ## vectors: regenerate the generated vectors (presets, schemes, hostile/).
-vectors:
-	python3 tests/vectors/generate.py
-	python3 tests/vectors/hostile/generate.py
+vectors: python-venv
+	$(PY) tests/vectors/generate.py
+	$(PY) tests/vectors/hostile/generate.py
 
 ## lint: rustfmt, clippy -D warnings, then each binding's linters.
 lint: lint-rust $(LINT_TARGETS)
