@@ -21,6 +21,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ from oracle import (
     Request,
     b64,
     body_bytes,
+    body_field,
     compare_with_core,
     der_decode,
     der_signature,
@@ -45,6 +47,7 @@ from oracle import (
     public_signature,
     rfc3339,
     twilio_form,
+    twilio_url_forms,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -2184,6 +2187,103 @@ def scheme_cases() -> list[dict]:
     return cases
 
 
+# -- The oracle against the providers' own vectors ------------------------------------------
+
+
+def published_reproduced() -> list[str]:
+    """Checks the oracle on every valid case of published.json: its signature for the case's
+    request is among those sent (HMAC presets), or the case's public key verifies the signature
+    sent over the oracle's message (public-key presets). Returns the cases it fails on."""
+    failures = []
+    for case in json.loads((HERE / "published.json").read_text())["cases"]:
+        preset = case.get("preset")
+        if not preset or case.get("op") == "sign" or not case["expect"].get("ok"):
+            continue
+        scheme = PRESETS[preset]
+        sent = {}
+        for name, value in case["headers"]:
+            sent[body_bytes(name).decode().lower()] = body_bytes(value).decode()
+        alternate = {k.lower(): v for k, v in scheme.get("alternate_headers", {}).items()}
+
+        def header(name, sent=sent, alternate=alternate):
+            name = (name or "").lower()
+            return sent.get(name) or sent.get(alternate.get(name, ""), "")
+
+        names = scheme.get("signature_headers") or [scheme.get("signature_header")]
+        values = [header(n) for n in names if header(n)]
+        timestamp, msg_id = header(scheme.get("timestamp_header")), header(scheme.get("id_header"))
+        body = body_bytes(case["body"])
+        if scheme.get("fields"):
+            fields = scheme["fields"]
+            items = [i.strip() for i in values[0].split(fields["separator"])]
+            timestamp = next(
+                i[len(fields["timestamp"]) + 1 :]
+                for i in items
+                if i.startswith(fields["timestamp"] + "=")
+            )
+        if "body_fields" in scheme:
+            values = [body_field(body, scheme["body_fields"]["signature"]).decode()]
+            timestamp = body_field(body, scheme["body_fields"]["timestamp"]).decode()
+        urls = [case.get("url", "")]
+        if scheme.get("url_port") == "either":
+            urls = twilio_url_forms(case["url"])
+        requests = [
+            Request(
+                body=body,
+                timestamp=timestamp,
+                id=msg_id,
+                url=url,
+                method=case.get("method", ""),
+                params=case.get("params"),
+                escaped=escaped,
+            )
+            for url in urls
+            for escaped in ([False, True] if scheme.get("body_escape") else [False])
+        ]
+        items = [i.strip() for v in values for i in re.split(r"[ ,;]", v) if i.strip()]
+        found = False
+        for secret in case.get("secrets", []):
+            secret = body_bytes(secret)
+            for req in requests:
+                ours = mac(scheme, secret, req).rstrip("=").lower()
+                found |= any(i.lower().rstrip("=").endswith(ours) for i in items)
+        for key in case.get("public_keys", []):
+            kind = scheme.get("asymmetric", scheme)
+            for req in requests:
+                found |= any(public_verify(kind, key, message(scheme, req), i) for i in items)
+        if not found:
+            failures.append(case["name"])
+    return failures
+
+
+def public_verify(kind: dict, key_text: str, signed: bytes, item: str) -> bool:
+    """Whether a signature item verifies under a public key, by `cryptography` (OpenSSL)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519
+
+    text = (
+        item.split(",", 1)[1] if item.startswith(kind.get("prefix", "")) and "," in item else item
+    )
+    try:
+        sig = (
+            bytes.fromhex(text) if kind.get("encoding", "hex") == "hex" else base64.b64decode(text)
+        )
+        if kind["algorithm"] == "ed25519":
+            raw = (
+                base64.b64decode(key_text[5:])
+                if key_text.startswith("whpk_")
+                else bytes.fromhex(key_text)
+            )
+            ed25519.Ed25519PublicKey.from_public_bytes(raw).verify(sig, signed)
+        else:
+            key = serialization.load_der_public_key(base64.b64decode(key_text))
+            key.verify(sig, signed, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 # -- Writing ---------------------------------------------------------------------------------
 
 
@@ -2227,6 +2327,9 @@ def core_presets(argv: list[str]) -> dict:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     problems = compare_with_core(core_presets(argv))
+    problems += [
+        f"published vector not reproduced by the oracle: {n}" for n in published_reproduced()
+    ]
     if problems:
         print(
             "the oracle's presets and the core's differ:\n  " + "\n  ".join(problems),
