@@ -8,6 +8,10 @@ request's raw body and headers::
     verifier = hooksig.Verifier("aghanim", secret="...")
     verifier.verify(body, request.headers)   # raises a VerificationError subclass
 
+    # Public-key schemes take the provider's public key; URL-signed ones the request URL.
+    hooksig.Verifier("discord", public_key="...").verify(body, request.headers)
+    hooksig.Verifier("square", secret="...").verify(body, headers, url=public_url)
+
 Framework helpers: :mod:`hooksig.fastapi`, :mod:`hooksig.asgi`, :mod:`hooksig.flask`.
 """
 
@@ -22,9 +26,10 @@ from hooksig._errors import (
     TimestampError,
     VerificationError,
 )
-from hooksig._hooksig import PRESETS, Signer, Verified, Verifier, __version__
+from hooksig._hooksig import CODES, PRESETS, Signer, Verified, Verifier, __version__
 
 __all__ = [
+    "CODES",
     "PRESETS",
     "ConfigurationError",
     "HooksigError",

@@ -5,12 +5,16 @@ from typing import Any, Final, Protocol, final
 
 from typing_extensions import TypeAlias
 
-__all__ = ["GIL_RELEASE_AT", "PRESETS", "Signer", "Verified", "Verifier", "__version__"]
+__all__ = ["CODES", "GIL_RELEASE_AT", "PRESETS", "Signer", "Verified", "Verifier", "__version__"]
 
 __version__: Final[str]
 
 PRESETS: Final[dict[str, str]]
 """Every preset, name to a one-line summary of the provider's rules."""
+
+CODES: Final[tuple[tuple[str, str], ...]]
+"""Every error code as ``(name, kind)``, kind ``"verification"`` or ``"configuration"``: the
+core's one table, from which :mod:`hooksig` derives its exception classes."""
 
 GIL_RELEASE_AT: Final[int]
 """Bodies of at least this many bytes are verified with the GIL released."""
@@ -33,6 +37,10 @@ _Scheme: TypeAlias = str | Mapping[str, Any]
 """A preset name (see :data:`PRESETS`), a scheme as a dict, or a scheme as JSON text."""
 
 _Secret: TypeAlias = str | bytes | bytearray
+"""A secret: text (its UTF-8 bytes) or bytes."""
+
+_Key: TypeAlias = str | bytes | bytearray
+"""A key as the provider shows it: hex, base64, base64 SPKI, PEM, ``whpk_``/``whsk_``."""
 
 @final
 class Verified:
@@ -44,34 +52,44 @@ class Verified:
 
     @property
     def id(self) -> str | None:
-        """The message id sent, when the scheme has an id header."""
+        """The message id sent, as text, when the scheme has an id and its bytes are UTF-8
+        (else ``None``: read :attr:`id_bytes`)."""
+
+    @property
+    def id_bytes(self) -> bytes | None:
+        """The message id sent, as its bytes exactly, when the scheme has an id."""
 
     @property
     def secret_index(self) -> int:
-        """Which secret matched (0 is the first): watch it to finish a rotation."""
+        """Which key matched: secrets first (0 is the first), then public keys. Watch it to
+        finish a rotation."""
 
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
 @final
 class Verifier:
-    """Verifies webhook requests for one scheme under one or more secrets.
+    """Verifies webhook requests for one scheme under one or more secrets or public keys.
 
     Build it once, at startup (every configuration error is raised here), then share it:
     it is immutable and safe to use from many threads at once.
 
     Arguments:
         scheme: a preset name such as ``"stripe"``, or a scheme (dict or JSON text).
-        secret: the secret, as text or bytes.
+        secret: the secret, as text or bytes (HMAC and token schemes).
         secrets: several secrets, the current one first, during a rotation.
+        public_key: the provider's public key (Ed25519 and ECDSA schemes), as it shows it:
+            hex, base64, base64 SPKI, PEM or ``whpk_``.
+        public_keys: several public keys; any may match.
         params: construction params the scheme's message names (``{"business_id": ...}``).
         tolerance: the replay window in seconds; ``None`` turns it off; when not given,
             the scheme's own (300 s where there is a timestamp).
 
     Raises:
         ConfigurationError: ``unknown_preset``, ``invalid_scheme``, ``invalid_secret``,
-            ``missing_param``.
+            ``invalid_key``, ``missing_param``.
         TypeError: an argument of the wrong type.
+        ValueError: an impossible value (a negative ``tolerance``).
     """
 
     def __new__(
@@ -80,25 +98,50 @@ class Verifier:
         *,
         secret: _Secret | None = None,
         secrets: Sequence[_Secret] | None = None,
+        public_key: _Key | None = None,
+        public_keys: Sequence[_Key] | None = None,
         params: Mapping[str, str] | None = None,
         tolerance: int | None = ...,
     ) -> Verifier: ...
-    def verify(self, body: _Body, headers: _Headers, *, now: int | None = None) -> Verified:
+    def verify(
+        self,
+        body: _Body,
+        headers: _Headers,
+        *,
+        now: int | None = None,
+        url: str | bytes | None = None,
+        method: str | bytes | None = None,
+    ) -> Verified:
         """Verifies a request and returns what it established.
 
         Arguments:
             body: the raw request body, exactly as received.
             headers: the request headers, in any shape (see :data:`Headers`).
             now: the time to check the window against, in Unix seconds (default: the clock).
+            url: the URL the provider called (scheme, host, path, query; behind a proxy the
+                public one), for schemes that sign it (:attr:`needs_url`).
+            method: the request method (``"POST"``), for schemes that sign it
+                (:attr:`needs_method`).
 
         Raises:
             MissingHeaderError, InvalidHeaderError, TimestampError, SignatureMismatchError:
                 the request does not verify (all are :class:`VerificationError`).
+            ConfigurationError: ``missing_param`` naming ``url`` or ``method`` when the scheme
+                signs it and it was not given (a programming error, not a bad request).
             TypeError: ``body`` or ``headers`` of the wrong type.
         """
 
-    def is_valid(self, body: _Body, headers: _Headers, *, now: int | None = None) -> bool:
-        """Returns whether the request verifies (``verify`` without the exception)."""
+    def is_valid(
+        self,
+        body: _Body,
+        headers: _Headers,
+        *,
+        now: int | None = None,
+        url: str | bytes | None = None,
+        method: str | bytes | None = None,
+    ) -> bool:
+        """Returns whether the request verifies (``verify`` without the
+        :class:`VerificationError`; a :class:`ConfigurationError` is still raised)."""
 
     @property
     def preset(self) -> str | None:
@@ -114,16 +157,39 @@ class Verifier:
 
     @property
     def secret_count(self) -> int:
-        """How many secrets are accepted."""
+        """How many keys are accepted: secrets, then public keys."""
+
+    @property
+    def needs_url(self) -> bool:
+        """Whether :meth:`verify` needs ``url=``: the scheme signs the URL (Square, Twilio,
+        HubSpot, Trello)."""
+
+    @property
+    def header_names(self) -> tuple[str, ...]:
+        """The names of the headers :meth:`verify` reads, as the scheme spells them (they
+        match in any case); every other header is ignored."""
+
+    @property
+    def needs_method(self) -> bool:
+        """Whether :meth:`verify` needs ``method=``: the scheme signs the method (HubSpot)."""
 
 @final
 class Signer:
     """Produces the signature headers of a scheme, as its provider would send them.
 
-    It signs with the first secret; use it in tests and to send webhooks.
+    It signs with the first secret, or with ``private_key`` for a public-key scheme; use it
+    in tests and to send webhooks.
+
+    Arguments:
+        scheme: a preset name or a scheme, as for :class:`Verifier`.
+        secret: the secret (HMAC and token schemes).
+        secrets: several secrets; the first signs.
+        private_key: the signing key of a public-key scheme: ``whsk_...``, a PKCS#8 PEM block
+            (Ed25519 or P-256), or 64 hex digits (an Ed25519 seed).
+        params: construction params, as for :class:`Verifier`.
 
     Raises:
-        ConfigurationError: as :class:`Verifier` does.
+        ConfigurationError: as :class:`Verifier` does (``invalid_key`` for a bad private key).
     """
 
     def __new__(
@@ -132,20 +198,31 @@ class Signer:
         *,
         secret: _Secret | None = None,
         secrets: Sequence[_Secret] | None = None,
+        private_key: _Key | None = None,
         params: Mapping[str, str] | None = None,
     ) -> Signer: ...
     def sign(
-        self, body: _Body, *, timestamp: int | None = None, id: str | None = None
+        self,
+        body: _Body,
+        *,
+        timestamp: int | None = None,
+        id: str | None = None,
+        url: str | bytes | None = None,
+        method: str | bytes | None = None,
     ) -> dict[str, str]:
         """Signs ``body`` and returns the headers to send, in the provider's order.
 
         Arguments:
             timestamp: Unix seconds (default: the clock).
             id: the message id, for schemes with an id header (default: a random ``msg_`` id).
+            url: the URL the request goes to, for schemes that sign it.
+            method: the request method, for schemes that sign it.
 
         Raises:
             InvalidHeaderError: a timestamp of more than 18 digits, or an id with control
                 characters.
+            ConfigurationError: ``missing_param`` when the scheme signs the URL or method and
+                it was not given.
         """
 
     @property

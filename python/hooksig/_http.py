@@ -1,9 +1,11 @@
-"""What the framework helpers share: the default answer to a rejected request, and the cap on
-the body they read."""
+"""What the framework helpers share: the default answer to a rejected request, the cap on the
+body they read, and the request URL for schemes that sign it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Callable
+from urllib.parse import quote
 
 from hooksig._errors import VerificationError
 
@@ -50,3 +52,45 @@ def declared_length(value: str | bytes | None) -> int | None:
     if not text or not text.isascii() or not text.isdigit():
         return None
     return int(text)
+
+
+def check_public_url(public_url: object, what: str = "public_url") -> None:
+    """The ``public_url=`` argument, checked when the helper is built: None, a str or a
+    callable."""
+    if public_url is None or isinstance(public_url, str) or callable(public_url):
+        return
+    raise TypeError(
+        f"{what} must be a str (the URL the provider calls), a callable of the request "
+        f"returning one, or None, not {type(public_url).__name__}"
+    )
+
+
+def asgi_url(scope: Mapping[str, Any]) -> str:
+    """The URL of an ASGI request as the server sees it: the scope's scheme (which uvicorn's
+    proxy headers set when enabled), the Host header (else the server address), the raw path
+    as received, and the query string."""
+    scheme = scope.get("scheme", "http")
+    host = None
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            host = value.decode("latin-1")
+            break
+    if host is None:
+        server = scope.get("server")
+        if server:
+            address, port = server[0], server[1]
+            default = _DEFAULT_PORTS.get(scheme)
+            host = address if port is None or port == default else f"{address}:{port}"
+        else:
+            host = ""
+    raw_path = scope.get("raw_path")
+    if raw_path:
+        path = raw_path.decode("latin-1")
+    else:
+        path = quote(scope.get("root_path", "") + scope.get("path", ""), safe="/%;:@&=+$,!~*'()")
+    query = scope.get("query_string", b"")
+    url = f"{scheme}://{host}{path}"
+    return f"{url}?{query.decode('latin-1')}" if query else url
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}

@@ -10,8 +10,9 @@
     )
 
 For a request to one of the paths, the middleware reads the whole body, verifies it with the
-raw ASGI headers and either answers (403 ``{"error": code}`` by default) or passes the request
-on with the body replayed, and the :class:`hooksig.Verified` result in
+raw ASGI headers (and, for a scheme that signs them, the request URL and method: behind a
+proxy, give ``public_url=``) and either answers (403 ``{"error": code}`` by default) or
+passes the request on with the body replayed, and the :class:`hooksig.Verified` result in
 ``scope["state"]["webhook"]`` (``request.state.webhook`` in Starlette). Other paths pass
 through untouched.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Mapping, MutableMapping
-from typing import Any, Callable
+from typing import Any, Callable, Union
 
 from hooksig._errors import VerificationError
 from hooksig._hooksig import Verifier
@@ -33,7 +34,9 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    asgi_url,
     check_max_body,
+    check_public_url,
     declared_length,
     default_error_body,
     too_large,
@@ -46,6 +49,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+PublicUrl = Union[str, Callable[[Scope], str]]
+"""The URL the provider calls, or a function of the ASGI scope that returns it."""
 
 
 class WebhookMiddleware:
@@ -58,6 +63,12 @@ class WebhookMiddleware:
         error_body: builds the JSON body of a rejection (default ``{"error": code}``).
         max_body: the largest body read, in bytes (default 1 MiB); a larger one answers 413
             with ``error_body`` of an error whose code is ``body_too_large``. None: no limit.
+        public_url: for schemes that sign the URL: request path to the URL the provider calls
+            (exactly as its dashboard has it) or to a function of the ASGI scope returning it;
+            or one function of the scope for every path. Needed behind a proxy that changes
+            the host, scheme or path; by default the URL is the server's view of the request
+            (the scope's scheme, the Host header, the raw path and the query), which honours
+            the proxy headers uvicorn applies when ``--proxy-headers`` is on.
     """
 
     def __init__(
@@ -68,17 +79,31 @@ class WebhookMiddleware:
         status_code: int = DEFAULT_STATUS,
         error_body: ErrorBody = default_error_body,
         max_body: int | None = DEFAULT_MAX_BODY,
+        public_url: Mapping[str, PublicUrl] | Callable[[Scope], str] | None = None,
     ) -> None:
         for path, verifier in verifiers.items():
             if not isinstance(verifier, Verifier):
                 raise TypeError(
                     f"verifiers[{path!r}] must be a hooksig.Verifier, not {type(verifier).__name__}"
                 )
+        if isinstance(public_url, str):
+            raise TypeError(
+                "public_url must map each request path to its public URL "
+                "({path: url}), or be a function of the scope"
+            )
+        if isinstance(public_url, Mapping):
+            for path, url in public_url.items():
+                check_public_url(url, f"public_url[{path!r}]")
+                if path not in verifiers:
+                    raise ValueError(f"public_url[{path!r}]: no verifier for this path")
+        else:
+            check_public_url(public_url)
         self.app = app
         self.verifiers = dict(verifiers)
         self.status_code = status_code
         self.error_body = error_body
         self.max_body = check_max_body(max_body)
+        self.public_url = public_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         verifier = self.verifiers.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -109,7 +134,15 @@ class WebhookMiddleware:
         body = b"".join(chunks)
 
         try:
-            verified = verifier.verify(body, scope.get("headers", []))
+            if verifier.needs_url or verifier.needs_method:
+                verified = verifier.verify(
+                    body,
+                    scope.get("headers", []),
+                    url=self._url(scope) if verifier.needs_url else None,
+                    method=scope.get("method"),
+                )
+            else:
+                verified = verifier.verify(body, scope.get("headers", []))
         except VerificationError as error:
             await _send_json(send, self.status_code, self.error_body(error))
             return
@@ -125,6 +158,18 @@ class WebhookMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+    def _url(self, scope: Scope) -> str:
+        """The URL the provider called: the public one when configured, else the server's."""
+        configured = self.public_url
+        public: PublicUrl | None
+        if isinstance(configured, Mapping):
+            public = configured.get(scope.get("path", ""))
+        else:
+            public = configured
+        if public is None:
+            return asgi_url(scope)
+        return public if isinstance(public, str) else public(scope)
 
     async def _too_large(self, send: Send, limit: int) -> None:
         await _send_json(send, TOO_LARGE_STATUS, self.error_body(too_large(limit)))

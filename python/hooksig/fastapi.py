@@ -15,7 +15,9 @@
         ...
 
 The dependency reads the raw body itself (no parser touches it first), verifies it with the
-request headers and stores the :class:`hooksig.Verified` result in ``request.state.webhook``.
+request headers (and, for a scheme that signs them, the request URL and method) and stores the
+:class:`hooksig.Verified` result in ``request.state.webhook``. Behind a proxy, a URL-signed
+scheme (Square, Twilio, HubSpot, Trello) needs ``public_url=``: the URL the provider calls.
 A body over ``max_body`` bytes (default 1 MiB) is rejected with 413 and code ``body_too_large``
 without being hashed (and, unless something read it before the dependency, without being read
 past the limit). A rejected request raises :class:`WebhookRejected`; :func:`install` makes the
@@ -26,7 +28,7 @@ handler answers it with the same status and ``{"detail": <body>}``.
 # No `from __future__ import annotations` here: FastAPI reads the dependency's annotations
 # (`request: Request`) at runtime, and cannot resolve them as strings on a callable instance.
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -38,11 +40,16 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    asgi_url,
     check_max_body,
+    check_public_url,
     declared_length,
     default_error_body,
     too_large,
 )
+
+PublicUrl = Union[str, Callable[[Request], str], None]
+"""The URL the provider calls, or a function of the request that returns it."""
 
 __all__ = ["DEFAULT_MAX_BODY", "WebhookBody", "WebhookJSON", "WebhookRejected", "install"]
 
@@ -81,6 +88,11 @@ class WebhookBody:
         max_body: the largest body read, in bytes (default 1 MiB); a larger one is rejected
             with 413 and ``error_body`` of an error whose code is ``body_too_large``.
             None: no limit.
+        public_url: for a scheme that signs the URL: the URL the provider calls, exactly as
+            its dashboard has it, or a function of the :class:`~fastapi.Request` returning it.
+            Needed behind a proxy that changes the host, scheme or path; by default the URL is
+            the server's view of the request (scheme, Host header, path, query), which honours
+            the proxy headers uvicorn applies when ``--proxy-headers`` is on.
     """
 
     def __init__(
@@ -90,21 +102,41 @@ class WebhookBody:
         status_code: int = DEFAULT_STATUS,
         error_body: ErrorBody = default_error_body,
         max_body: Optional[int] = DEFAULT_MAX_BODY,
+        public_url: PublicUrl = None,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError(f"verifier must be a hooksig.Verifier, not {type(verifier).__name__}")
+        check_public_url(public_url)
         self.verifier = verifier
         self.status_code = status_code
         self.error_body = error_body
         self.max_body = check_max_body(max_body)
+        self.public_url = public_url
+        self._needs_url = verifier.needs_url
+        self._needs_method = verifier.needs_method
 
     async def __call__(self, request: Request) -> bytes:
         body = await self._read(request)
         try:
-            request.state.webhook = self.verifier.verify(body, request.headers)
+            if self._needs_url or self._needs_method:
+                verified = self.verifier.verify(
+                    body, request.headers, url=self._url(request), method=request.method
+                )
+            else:
+                verified = self.verifier.verify(body, request.headers)
         except VerificationError as error:
             raise WebhookRejected(self.status_code, error.code, self.error_body(error)) from None
+        request.state.webhook = verified
         return body
+
+    def _url(self, request: Request) -> Optional[str]:
+        """The URL the provider called, when the scheme signs it."""
+        if not self._needs_url:
+            return None
+        public_url = self.public_url
+        if public_url is None:
+            return asgi_url(request.scope)
+        return public_url if isinstance(public_url, str) else public_url(request)
 
     async def _read(self, request: Request) -> bytes:
         """The raw body, read at most ``max_body + 1`` bytes far (chunk by chunk)."""

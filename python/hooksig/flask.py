@@ -12,8 +12,14 @@
         ...
 
 The decorator reads the raw body (``request.get_data(cache=True)``, so the view can still read
-it), verifies it with ``request.headers`` and stores the :class:`hooksig.Verified` result in
-``flask.g.webhook``; a rejected request answers 403 ``{"error": code}`` by default.
+it), verifies it with the request headers (and, for a scheme that signs them, ``request.url``
+and ``request.method``; behind a proxy give ``public_url=``) and stores the
+:class:`hooksig.Verified` result in ``flask.g.webhook``; a rejected request answers 403
+``{"error": code}`` by default.
+
+Header values are verified as the bytes that arrived: WSGI hands them over as latin-1-decoded
+``str`` (PEP 3333), so the decorator encodes them back to latin-1, and a header byte >= 0x80
+verifies here as it does under ASGI.
 
 A body over ``max_body`` bytes (default 1 MiB) answers 413 ``{"error": "body_too_large"}``
 without being hashed: at once when its Content-Length says so; a chunked body is read at most
@@ -24,10 +30,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Any, Callable, TypeVar, cast
+from collections.abc import Mapping
+from typing import Any, Callable, TypeVar, Union, cast
 
 from flask import g, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from hooksig._errors import VerificationError
 from hooksig._hooksig import Verifier
@@ -37,6 +44,8 @@ from hooksig._http import (
     TOO_LARGE_STATUS,
     ErrorBody,
     check_max_body,
+    check_public_url,
+    declared_length,
     default_error_body,
     too_large,
 )
@@ -44,6 +53,8 @@ from hooksig._http import (
 __all__ = ["DEFAULT_MAX_BODY", "verify_webhook"]
 
 View = TypeVar("View", bound=Callable[..., Any])
+PublicUrl = Union[str, Callable[[Any], str], None]
+"""The URL the provider calls, or a function of ``flask.request`` that returns it."""
 
 
 def verify_webhook(
@@ -52,6 +63,7 @@ def verify_webhook(
     status_code: int = DEFAULT_STATUS,
     error_body: ErrorBody = default_error_body,
     max_body: int | None = DEFAULT_MAX_BODY,
+    public_url: PublicUrl = None,
 ) -> Callable[[View], View]:
     """Returns a decorator that verifies the request before the view runs.
 
@@ -62,10 +74,24 @@ def verify_webhook(
         max_body: the largest body read, in bytes (default 1 MiB); a larger one answers 413
             with ``error_body`` of an error whose code is ``body_too_large``. None: no limit
             of ours (the app's ``MAX_CONTENT_LENGTH`` still applies).
+        public_url: for a scheme that signs the URL: the URL the provider calls, exactly as
+            its dashboard has it, or a function of ``flask.request`` returning it. Needed
+            behind a proxy that changes the host, scheme or path; by default ``request.url``
+            (which honours werkzeug's ``ProxyFix`` when the app uses it).
     """
     if not isinstance(verifier, Verifier):
         raise TypeError(f"verifier must be a hooksig.Verifier, not {type(verifier).__name__}")
     limit = check_max_body(max_body)
+    check_public_url(public_url)
+    environ_keys = [(name, _environ_key(name)) for name in verifier.header_names]
+    needs_url, needs_method = verifier.needs_url, verifier.needs_method
+
+    def url() -> str | None:
+        if not needs_url:
+            return None
+        if public_url is None:
+            return request.url
+        return public_url if isinstance(public_url, str) else public_url(request)
 
     def reject(error: VerificationError, status: int) -> Any:
         response = jsonify(error_body(error))
@@ -79,8 +105,12 @@ def verify_webhook(
                 body = _read(limit)
             except _TooLarge as over:
                 return reject(too_large(over.limit), TOO_LARGE_STATUS)
+            headers = _headers(request.environ, environ_keys)
             try:
-                g.webhook = verifier.verify(body, request.headers)
+                if needs_url or needs_method:
+                    g.webhook = verifier.verify(body, headers, url=url(), method=request.method)
+                else:
+                    g.webhook = verifier.verify(body, headers)
             except VerificationError as error:
                 return reject(error, status_code)
             return view(*args, **kwargs)
@@ -90,6 +120,27 @@ def verify_webhook(
     return decorator
 
 
+def _environ_key(name: str) -> str:
+    """Where WSGI puts a header: ``HTTP_X_NAME``, but ``CONTENT_TYPE`` and ``CONTENT_LENGTH``."""
+    key = name.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
+
+
+def _headers(environ: Mapping[str, Any], keys: list[tuple[str, str]]) -> list[tuple[str, bytes]]:
+    """The headers the verifier reads, as the bytes that arrived: WSGI decodes each value as
+    latin-1 (PEP 3333), so encoding it back gives those bytes. A server that put text outside
+    latin-1 there gets it read as UTF-8."""
+    out = []
+    for name, key in keys:
+        value = environ.get(key)
+        if isinstance(value, str):
+            try:
+                out.append((name, value.encode("latin-1")))
+            except UnicodeEncodeError:
+                out.append((name, value.encode("utf-8", "surrogateescape")))
+    return out
+
+
 class _TooLarge(Exception):
     def __init__(self, limit: int) -> None:
         super().__init__(limit)
@@ -97,7 +148,13 @@ class _TooLarge(Exception):
 
 
 def _read(limit: int | None) -> bytes:
-    """The raw body (cached for the view); raises _TooLarge when it is over the limit."""
+    """The raw body (cached for the view); raises _TooLarge when it is over the limit, and
+    BadRequest for a Content-Length that is not a length."""
+    declared = request.environ.get("CONTENT_LENGTH")
+    chunked = "chunked" in request.environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if declared is not None and declared_length(declared) is None and not chunked:
+        # werkzeug would read such a body as empty (and verify that); the request is malformed.
+        raise BadRequest("the Content-Length header is not a number of bytes")
     app_limit = request.max_content_length  # MAX_CONTENT_LENGTH, or None
     if limit is not None:
         length = request.content_length

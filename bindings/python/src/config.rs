@@ -1,9 +1,10 @@
 //! Builds a core `Config` from the constructor arguments shared by `Verifier` and `Signer`.
 
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyInt, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 
-use crate::errors::{to_py, type_error};
+use crate::errors::{to_py, type_error, value_error};
 
 /// How a verifier was described, for its repr: a preset name or the scheme itself.
 pub(crate) enum Origin {
@@ -17,7 +18,17 @@ pub(crate) struct Built {
     pub(crate) origin: Origin,
 }
 
-/// Reads `scheme`, `secret`/`secrets`, `params` and, from `options`, `tolerance`.
+/// The key arguments, each as given (`None`: not given).
+#[derive(Default)]
+pub(crate) struct Keys<'a, 'py> {
+    pub(crate) secret: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) secrets: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) public_key: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) public_keys: Option<&'a Bound<'py, PyAny>>,
+    pub(crate) private_key: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// Reads `scheme`, the keys, `params` and, from `options`, `tolerance`.
 ///
 /// `scheme` is a preset name, a JSON object as text, or a mapping (the JSON of
 /// DESIGN.md as a dict). `options` holds the keywords that must tell "not given"
@@ -25,8 +36,7 @@ pub(crate) struct Built {
 pub(crate) fn build(
     py: Python<'_>,
     scheme: &Bound<'_, PyAny>,
-    secret: Option<&Bound<'_, PyAny>>,
-    secrets: Option<&Bound<'_, PyAny>>,
+    keys: &Keys<'_, '_>,
     params: Option<&Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyDict>>,
     allowed: &[&str],
@@ -34,33 +44,23 @@ pub(crate) fn build(
     let (scheme, origin) = read_scheme(py, scheme)?;
     let mut config = hooksig::Config::new(scheme);
 
-    match (secret, secrets) {
-        (Some(_), Some(_)) => {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
-                "pass secret= or secrets=, not both",
-            ));
-        }
-        (Some(one), None) => config = config.secret(secret_bytes(one, "secret")?),
-        (None, Some(many)) => {
-            if many.is_instance_of::<PyString>() || many.is_instance_of::<PyBytes>() {
-                return Err(type_error(
-                    "secrets",
-                    "a list of secrets (use secret= for one)",
-                    many,
-                ));
-            }
-            let iter = many
-                .try_iter()
-                .map_err(|_| type_error("secrets", "a list of str or bytes", many))?;
-            for item in iter {
-                config = config.secret(secret_bytes(&item?, "each secret")?);
-            }
-        }
-        // The core reports the missing secret as `invalid_secret`.
-        (None, None) => {}
+    // The core reports what is missing (`invalid_secret`, `invalid_key`).
+    for (secret, what) in one_or_many(keys.secret, keys.secrets, "secret", "secrets")? {
+        config = config.secret(read_key(&secret, what, |b| hooksig::Secret::new(b))?);
+    }
+    for (key, what) in one_or_many(
+        keys.public_key,
+        keys.public_keys,
+        "public_key",
+        "public_keys",
+    )? {
+        config = read_key(&key, what, |bytes| config.public_key(bytes))?;
+    }
+    if let Some(key) = keys.private_key.filter(|k| !k.is_none()) {
+        config = config.private_key(read_key(key, "private_key", |b| hooksig::Secret::new(b))?);
     }
 
-    if let Some(params) = params {
+    if let Some(params) = params.filter(|p| !p.is_none()) {
         let items = params
             .getattr_opt("items")?
             .ok_or_else(|| type_error("params", "a mapping of str to str", params))?
@@ -85,16 +85,54 @@ pub(crate) fn build(
         for (key, value) in options.iter() {
             let key = key.extract::<String>()?;
             if !allowed.contains(&key.as_str()) {
-                return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                return Err(PyTypeError::new_err(format!(
                     "unexpected keyword argument `{key}`"
                 )));
             }
             if key == "tolerance" {
-                config = config.tolerance(tolerance(py, &value)?);
+                config = config.tolerance(tolerance(&value)?);
             }
         }
     }
     Ok(Built { config, origin })
+}
+
+/// `secret=` or `secrets=` (likewise `public_key=` / `public_keys=`): at most one of them,
+/// the plural a list (not a str, which would be one key read as its characters). Each key
+/// comes with how an error names it.
+fn one_or_many<'py>(
+    one: Option<&Bound<'py, PyAny>>,
+    many: Option<&Bound<'py, PyAny>>,
+    one_name: &'static str,
+    many_name: &'static str,
+) -> PyResult<Vec<(Bound<'py, PyAny>, &'static str)>> {
+    let one = one.filter(|o| !o.is_none());
+    let many = many.filter(|m| !m.is_none());
+    match (one, many) {
+        (Some(_), Some(_)) => Err(PyTypeError::new_err(format!(
+            "pass {one_name}= or {many_name}=, not both"
+        ))),
+        (Some(one), None) => Ok(vec![(one.clone(), one_name)]),
+        (None, Some(many)) => {
+            if many.is_instance_of::<PyString>() || many.is_instance_of::<PyBytes>() {
+                return Err(type_error(
+                    many_name,
+                    &format!("a list (use {one_name}= for one)"),
+                    many,
+                ));
+            }
+            let each = if one_name == "secret" {
+                "each secret"
+            } else {
+                "each public key"
+            };
+            many.try_iter()
+                .map_err(|_| type_error(many_name, "a list of str or bytes", many))?
+                .map(|item| item.map(|item| (item, each)))
+                .collect()
+        }
+        (None, None) => Ok(Vec::new()),
+    }
 }
 
 fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::Scheme, Origin)> {
@@ -121,7 +159,7 @@ fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::
     let text = json
         .call_method1("dumps", (as_dict,))
         .map_err(|e| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
+            PyTypeError::new_err(format!(
                 "scheme must hold JSON values only (str, int, None, dict): {e}"
             ))
         })?
@@ -130,39 +168,30 @@ fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::
     Ok((parsed, Origin::Custom))
 }
 
-fn secret_bytes(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<hooksig::Secret> {
+/// Hands a secret or key to `take` as bytes (a str's UTF-8 form, bytes as they are), without
+/// a copy of ours that would outlive the call.
+fn read_key<T>(obj: &Bound<'_, PyAny>, what: &str, take: impl FnOnce(&[u8]) -> T) -> PyResult<T> {
     if let Ok(text) = obj.cast::<PyString>() {
-        let text = text.to_cow().map_err(|_| {
-            crate::errors::value_error(format!("{what} is a str with no UTF-8 form"))
-        })?;
-        return Ok(hooksig::Secret::new(text.as_bytes()));
+        let text = text
+            .to_cow()
+            .map_err(|_| value_error(format!("{what} is a str with no UTF-8 form")))?;
+        return Ok(take(text.as_bytes()));
     }
     if let Ok(bytes) = obj.cast::<PyBytes>() {
-        return Ok(hooksig::Secret::new(bytes.as_bytes()));
+        return Ok(take(bytes.as_bytes()));
     }
     if let Ok(array) = obj.cast::<PyByteArray>() {
-        return Ok(hooksig::Secret::new(array.to_vec()));
+        // SAFETY: read under the GIL by Rust code alone; nothing can resize it meanwhile.
+        return Ok(take(unsafe { array.as_bytes() }));
     }
     Err(type_error(what, "str or bytes", obj))
 }
 
-fn tolerance(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
+/// `tolerance=`: an int of seconds (0 to 2^64 - 1), or None for no window.
+fn tolerance(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     if value.is_none() {
         return Ok(None);
     }
-    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
-        return Err(type_error(
-            "tolerance",
-            "an int (seconds) or None (no window)",
-            value,
-        ));
-    }
-    if value.lt(0)? {
-        let err = hooksig::Error::InvalidScheme {
-            field: "tolerance",
-            reason: "must be a non-negative number of seconds, or None for no window".into(),
-        };
-        return Err(to_py(py, &err));
-    }
-    Ok(Some(value.extract::<u64>().unwrap_or(u64::MAX)))
+    crate::input::whole_seconds(value, "tolerance", "an int (seconds) or None (no window)")
+        .map(Some)
 }

@@ -1,38 +1,51 @@
 //! Maps core errors to the exception classes of `hooksig._errors`, by code.
+//!
+//! The classes come from one table: the core's `hooksig::CODES`, which this module exposes as
+//! `_hooksig.CODES` and from which `hooksig._errors` derives its code -> class map.
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyTuple, PyType};
 
-/// The exception classes, imported once from the pure-Python `hooksig._errors`.
-///
-/// They are defined in Python so that `ConfigurationError` can subclass both
-/// `HooksigError` and `ValueError`, and so they pickle under `hooksig`.
-struct Classes {
-    missing_header: Py<PyType>,
-    invalid_header: Py<PyType>,
-    timestamp: Py<PyType>,
-    signature_mismatch: Py<PyType>,
-    configuration: Py<PyType>,
+/// One class per entry of `hooksig::CODES`, in its order, read once from
+/// `hooksig._errors.CLASSES`. They are defined in Python so that `ConfigurationError` can
+/// subclass both `HooksigError` and `ValueError`, and so they pickle under `hooksig`.
+static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
+
+fn classes(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
+    CLASSES.get_or_try_init(py, || {
+        let by_code = py
+            .import("hooksig._errors")?
+            .getattr("CLASSES")?
+            .cast_into::<PyDict>()?;
+        hooksig::CODES
+            .iter()
+            .map(|code| {
+                let class = by_code.get_item(code.name)?.ok_or_else(|| {
+                    PyTypeError::new_err(format!("hooksig._errors has no class for {}", code.name))
+                })?;
+                Ok(class.cast_into::<PyType>()?.unbind())
+            })
+            .collect()
+    })
 }
 
-static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+/// The kind of a code, as `_hooksig.CODES` spells it.
+fn kind_name(kind: hooksig::ErrorKind) -> &'static str {
+    match kind {
+        hooksig::ErrorKind::Verification => "verification",
+        hooksig::ErrorKind::Configuration => "configuration",
+    }
+}
 
-fn classes(py: Python<'_>) -> PyResult<&Classes> {
-    CLASSES.get_or_try_init(py, || {
-        let module = py.import("hooksig._errors")?;
-        let get = |name: &str| -> PyResult<Py<PyType>> {
-            Ok(module.getattr(name)?.cast_into::<PyType>()?.unbind())
-        };
-        Ok(Classes {
-            missing_header: get("MissingHeaderError")?,
-            invalid_header: get("InvalidHeaderError")?,
-            timestamp: get("TimestampError")?,
-            signature_mismatch: get("SignatureMismatchError")?,
-            configuration: get("ConfigurationError")?,
-        })
-    })
+/// `_hooksig.CODES`: every error code as a `(name, kind)` pair, in the core's order.
+pub(crate) fn codes(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    let pairs = hooksig::CODES
+        .iter()
+        .map(|code| (code.name, kind_name(code.kind)))
+        .collect::<Vec<_>>();
+    PyTuple::new(py, pairs)
 }
 
 /// Turns a core error into the Python exception of its code, carrying `.code`.
@@ -41,16 +54,12 @@ pub(crate) fn to_py(py: Python<'_>, err: &hooksig::Error) -> PyErr {
         Ok(classes) => classes,
         Err(import_error) => return import_error,
     };
-    let class = match err.code() {
-        "missing_header" => &classes.missing_header,
-        "invalid_header" => &classes.invalid_header,
-        "timestamp_too_old" | "timestamp_in_future" => &classes.timestamp,
-        "signature_mismatch" => &classes.signature_mismatch,
-        // Every other code is about the configuration (unknown_preset, invalid_scheme,
-        // invalid_secret, missing_param), and so is any code a newer core adds.
-        _ => &classes.configuration,
+    let info = err.info();
+    let index = usize::try_from(info.number - 1).unwrap_or(usize::MAX);
+    let Some(class) = classes.get(index) else {
+        return PyTypeError::new_err(format!("unknown error code {}", info.name));
     };
-    match class.bind(py).call1((err.to_string(), err.code())) {
+    match class.bind(py).call1((err.to_string(), info.name)) {
         Ok(instance) => PyErr::from_value(instance),
         Err(e) => e,
     }

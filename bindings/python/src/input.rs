@@ -382,19 +382,33 @@ fn plain<'a>(headers: &'a HeaderList<'_>) -> Vec<(&'a [u8], &'a [u8])> {
         .collect()
 }
 
-/// Reads a whole number of seconds (`now`, `timestamp`): an int, not a bool, not negative.
-/// Values past `u64::MAX` saturate; the core then reports what is wrong with them.
+/// An optional keyword argument: `None` (given or not) is absent, anything else is read.
+pub(crate) fn optional<'py, T>(
+    obj: Option<&Bound<'py, PyAny>>,
+    read: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<T>,
+) -> PyResult<Option<T>> {
+    obj.filter(|o| !o.is_none()).map(read).transpose()
+}
+
+/// Reads the request's `url` or `method`: a `str` (its UTF-8 form) or `bytes`, in place.
+pub(crate) fn request_text<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Text<'py>> {
+    text(obj, what)
+}
+
+/// Reads a whole number of seconds (`now`, `timestamp`): an int, not a bool, from 0 to
+/// 2^64 - 1; anything else is the caller's mistake (`TypeError`, `ValueError`).
 pub(crate) fn seconds(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<u64> {
+    whole_seconds(obj, what, "an int (Unix seconds)")
+}
+
+/// Reads a whole, non-negative number of seconds that fits in 64 bits.
+pub(crate) fn whole_seconds(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<u64> {
     if obj.is_instance_of::<PyBool>() || !obj.is_instance_of::<PyInt>() {
-        return Err(type_error(what, "an int (Unix seconds)", obj));
+        return Err(type_error(what, expected, obj));
     }
-    if let Ok(seconds) = obj.extract::<u64>() {
-        return Ok(seconds);
-    }
-    if obj.lt(0)? {
-        return Err(value_error(format!(
-            "{what} must be a non-negative number of seconds, not {obj}"
-        )));
-    }
-    Ok(obj.extract::<u64>().unwrap_or(u64::MAX))
+    obj.extract::<u64>().map_err(|_| {
+        value_error(format!(
+            "{what} must be a whole number of seconds from 0 to 2**64 - 1, not {obj}"
+        ))
+    })
 }

@@ -10,9 +10,9 @@ mod input;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 
-use config::{Built, Origin};
+use config::{Built, Keys, Origin};
 use input::Body;
 
 /// Bodies of at least this many bytes are verified with the GIL released (the default).
@@ -32,7 +32,7 @@ fn gil_release_at() -> usize {
     GIL_RELEASE_AT.load(Ordering::Relaxed)
 }
 
-/// Verifies webhook requests for one scheme under one or more secrets.
+/// Verifies webhook requests for one scheme under one or more secrets or public keys.
 #[pyclass(module = "hooksig", name = "Verifier", frozen)]
 struct Verifier {
     inner: hooksig::Verifier,
@@ -41,49 +41,72 @@ struct Verifier {
 
 #[pymethods]
 impl Verifier {
-    /// Builds a verifier from a preset name or a scheme, with one or more secrets.
+    /// Builds a verifier from a preset name or a scheme, with its secrets or public keys.
     #[new]
     #[pyo3(
-        signature = (scheme, *, secret=None, secrets=None, params=None, **options),
-        text_signature = "(scheme, *, secret=None, secrets=None, params=None, tolerance=...)"
+        signature = (
+            scheme, *, secret=None, secrets=None, public_key=None, public_keys=None, params=None,
+            **options
+        ),
+        text_signature = "(scheme, *, secret=None, secrets=None, public_key=None, \
+                          public_keys=None, params=None, tolerance=...)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         scheme: &Bound<'_, PyAny>,
         secret: Option<&Bound<'_, PyAny>>,
         secrets: Option<&Bound<'_, PyAny>>,
+        public_key: Option<&Bound<'_, PyAny>>,
+        public_keys: Option<&Bound<'_, PyAny>>,
         params: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
+        let keys = Keys {
+            secret,
+            secrets,
+            public_key,
+            public_keys,
+            private_key: None,
+        };
         let Built { config, origin } =
-            config::build(py, scheme, secret, secrets, params, options, &["tolerance"])?;
+            config::build(py, scheme, &keys, params, options, &["tolerance"])?;
         let inner = hooksig::Verifier::new(&config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Verifier { inner, origin })
     }
 
     /// Verifies a request (raw body, headers) and returns what it established.
-    #[pyo3(signature = (body, headers, *, now=None))]
+    #[pyo3(signature = (body, headers, *, now=None, url=None, method=None))]
     fn verify(
         &self,
         py: Python<'_>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
+        url: Option<&Bound<'_, PyAny>>,
+        method: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Verified> {
-        self.run(py, body, headers, now)?
+        self.run(py, body, headers, now, url, method)?
             .map_err(|e| errors::to_py(py, &e))
     }
 
-    /// Returns whether a request verifies.
-    #[pyo3(signature = (body, headers, *, now=None))]
+    /// Returns whether a request verifies; a configuration error (a URL-signed scheme
+    /// called without `url=`) still raises.
+    #[pyo3(signature = (body, headers, *, now=None, url=None, method=None))]
     fn is_valid(
         &self,
         py: Python<'_>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
+        url: Option<&Bound<'_, PyAny>>,
+        method: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<bool> {
-        Ok(self.run(py, body, headers, now)?.is_ok())
+        match self.run(py, body, headers, now, url, method)? {
+            Ok(_) => Ok(true),
+            Err(e) if e.is_verification() => Ok(false),
+            Err(e) => Err(errors::to_py(py, &e)),
+        }
     }
 
     /// The preset name, or None for a custom scheme.
@@ -107,15 +130,34 @@ impl Verifier {
         self.inner.tolerance()
     }
 
-    /// How many secrets are accepted.
+    /// How many keys are accepted: secrets, then public keys.
     #[getter]
     fn secret_count(&self) -> usize {
         self.inner.secret_count()
     }
 
+    /// Whether verify needs `url=`: the scheme signs the URL the provider called.
+    #[getter]
+    fn needs_url(&self) -> bool {
+        self.inner.needs_url()
+    }
+
+    /// Whether verify needs `method=`: the scheme signs the request method.
+    #[getter]
+    fn needs_method(&self) -> bool {
+        self.inner.needs_method()
+    }
+
+    /// The names of the headers verify reads (every other header is ignored), lower case
+    /// or as the scheme spells them; names match case-insensitively.
+    #[getter]
+    fn header_names<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, self.inner.header_names().collect::<Vec<_>>())
+    }
+
     fn __repr__(&self) -> String {
         format!(
-            "Verifier({}, secrets={}, tolerance={})",
+            "Verifier({}, keys={}, tolerance={})",
             describe(&self.origin, self.inner.scheme()),
             self.inner.secret_count(),
             self.inner
@@ -134,11 +176,12 @@ impl Verifier {
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
+        url: Option<&Bound<'_, PyAny>>,
+        method: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Result<Verified, hooksig::Error>> {
-        let now = now
-            .filter(|n| !n.is_none())
-            .map(|n| input::seconds(n, "now"))
-            .transpose()?;
+        let now = input::optional(now, |n| input::seconds(n, "now"))?;
+        let url = input::optional(url, |u| input::request_text(u, "url"))?;
+        let method = input::optional(method, |m| input::request_text(m, "method"))?;
         // The body first: reading a memoryview runs Python code, which must not happen
         // once headers are borrowed.
         let body = Body::extract(body)?;
@@ -150,18 +193,17 @@ impl Verifier {
         };
         let headers = input::headers(headers, borrow)?;
         let inner = &self.inner;
+        let url = url.as_ref().map(AsRef::as_ref);
+        let method = method.as_ref().map(AsRef::as_ref);
         Ok(body.with(py, &headers, release_at, |bytes, headers| {
-            let verified = match now {
-                Some(now) => inner.verify_at(bytes, headers, now),
-                None => inner.verify(bytes, headers),
-            }?;
+            let mut context = hooksig::Context::new();
+            context.now = now;
+            context.url = url;
+            context.method = method;
+            let verified = inner.verify_with(bytes, headers, &context)?;
             Ok(Verified {
                 timestamp: verified.timestamp,
-                id: verified.id.map(|id| match verified.id_str() {
-                    Some(text) => text.to_owned(),
-                    // A non-UTF-8 id cannot be a str as sent: show its bytes as U+FFFD.
-                    None => String::from_utf8_lossy(id).into_owned(),
-                }),
+                id: verified.id.map(Box::from),
                 secret_index: verified.secret_index,
             })
         }))
@@ -175,24 +217,38 @@ struct Verified {
     /// The timestamp sent, in Unix seconds, when the scheme has one.
     #[pyo3(get)]
     timestamp: Option<u64>,
-    /// The message id sent, when the scheme has an id header.
-    #[pyo3(get)]
-    id: Option<String>,
-    /// Which secret matched (0 is the first).
+    id: Option<Box<[u8]>>,
+    /// Which key matched: secrets first (0 is the first), then public keys.
     #[pyo3(get)]
     secret_index: usize,
 }
 
 #[pymethods]
 impl Verified {
+    /// The message id sent, as text, when the scheme has an id and its bytes are UTF-8.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.id
+            .as_deref()
+            .and_then(|id| std::str::from_utf8(id).ok())
+    }
+
+    /// The message id sent, as its bytes, when the scheme has an id.
+    #[getter]
+    fn id_bytes<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
+        self.id.as_deref().map(|id| PyBytes::new(py, id))
+    }
+
     fn __repr__(&self) -> String {
+        let id = match (&self.id, self.id()) {
+            (None, _) => "None".to_owned(),
+            (Some(_), Some(text)) => format!("{text:?}"),
+            (Some(bytes), None) => format!("{:?} (bytes)", String::from_utf8_lossy(bytes)),
+        };
         format!(
-            "Verified(timestamp={}, id={}, secret_index={})",
+            "Verified(timestamp={}, id={id}, secret_index={})",
             self.timestamp
                 .map_or_else(|| "None".to_owned(), |t| t.to_string()),
-            self.id
-                .as_deref()
-                .map_or_else(|| "None".to_owned(), |id| format!("{id:?}")),
             self.secret_index,
         )
     }
@@ -207,44 +263,52 @@ struct Signer {
 
 #[pymethods]
 impl Signer {
-    /// Builds a signer from a preset name or a scheme; it signs with the first secret.
+    /// Builds a signer from a preset name or a scheme; it signs with the first secret, or
+    /// with the private key of a public-key scheme.
     #[new]
-    #[pyo3(signature = (scheme, *, secret=None, secrets=None, params=None))]
+    #[pyo3(signature = (scheme, *, secret=None, secrets=None, private_key=None, params=None))]
     fn new(
         py: Python<'_>,
         scheme: &Bound<'_, PyAny>,
         secret: Option<&Bound<'_, PyAny>>,
         secrets: Option<&Bound<'_, PyAny>>,
+        private_key: Option<&Bound<'_, PyAny>>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let Built { config, origin } =
-            config::build(py, scheme, secret, secrets, params, None, &[])?;
+        let keys = Keys {
+            secret,
+            secrets,
+            private_key,
+            ..Keys::default()
+        };
+        let Built { config, origin } = config::build(py, scheme, &keys, params, None, &[])?;
         let inner = hooksig::Signer::new(&config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Signer { inner, origin })
     }
 
     /// Signs a body and returns the headers to send, in the provider's order.
-    #[pyo3(signature = (body, *, timestamp=None, id=None))]
+    #[pyo3(signature = (body, *, timestamp=None, id=None, url=None, method=None))]
     fn sign<'py>(
         &self,
         py: Python<'py>,
         body: &Bound<'py, PyAny>,
         timestamp: Option<&Bound<'py, PyAny>>,
         id: Option<&Bound<'py, PyAny>>,
+        url: Option<&Bound<'py, PyAny>>,
+        method: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let timestamp = timestamp
-            .filter(|t| !t.is_none())
-            .map(|t| input::seconds(t, "timestamp"))
-            .transpose()?;
-        let id = match id.filter(|i| !i.is_none()) {
-            Some(id) => Some(
-                id.cast::<PyString>()
-                    .map_err(|_| errors::type_error("id", "a str", id))?
-                    .to_cow()?
-                    .into_owned(),
-            ),
-            None => None,
-        };
+        let timestamp = input::optional(timestamp, |t| input::seconds(t, "timestamp"))?;
+        let id = input::optional(id, |id| {
+            Ok(id
+                .cast::<PyString>()
+                .map_err(|_| errors::type_error("id", "a str", id))?
+                .to_cow()?
+                .into_owned())
+        })?;
+        let url = input::optional(url, |u| input::request_text(u, "url"))?;
+        let method = input::optional(method, |m| input::request_text(m, "method"))?;
+        let url = url.as_ref().map(AsRef::as_ref);
+        let method = method.as_ref().map(AsRef::as_ref);
         let body = Body::extract(body)?;
         let inner = &self.inner;
         let headers = body
@@ -252,7 +316,13 @@ impl Signer {
                 py,
                 &input::HeaderList::new(),
                 gil_release_at(),
-                |bytes, _| inner.sign(bytes, timestamp, id.as_deref()),
+                |bytes, _| {
+                    let mut context = hooksig::Context::new();
+                    context.now = timestamp;
+                    context.url = url;
+                    context.method = method;
+                    inner.sign_with(bytes, id.as_deref(), &context)
+                },
             )
             .map_err(|e| errors::to_py(py, &e))?;
         let out = PyDict::new(py);
@@ -315,6 +385,7 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
     m.add("PRESETS", presets(m.py())?)?;
+    m.add("CODES", errors::codes(m.py())?)?;
     if let Some(bytes) = std::env::var("HOOKSIG_GIL_RELEASE_AT")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
