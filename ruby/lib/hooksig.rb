@@ -3,8 +3,8 @@
 require_relative "hooksig/version"
 require_relative "hooksig/errors"
 require_relative "hooksig/native"
-require_relative "hooksig/headers"
 require_relative "hooksig/config"
+require_relative "hooksig/fast"
 require_relative "hooksig/verifier"
 require_relative "hooksig/signer"
 

@@ -17,12 +17,17 @@ module Vectors
 
   module_function
 
-  # Every case of every tests/vectors/**/*.json file, with its file name.
+  # Every case of every tests/vectors/**/*.json file, with its file name; http.json is the
+  # helper contract, not verify vectors (tests/ruby/test_http_contract.rb runs it).
   def cases
-    @cases ||= Dir.glob(File.join(DIR, "**", "*.json")).flat_map do |file|
+    @cases ||= Dir.glob(File.join(DIR, "**", "*.json")).reject { |f| f == File.join(DIR, "http.json") }
+                  .flat_map do |file|
       JSON.parse(File.read(file))["cases"].map { |c| c.merge("file" => File.basename(file)) }
     end
   end
+
+  # The cases of http.json.
+  def http_cases = JSON.parse(File.read(File.join(DIR, "http.json")))["cases"]
 
   # A vector's byte string: a String, {"hex": ..} or {"repeat": .., "length": N}.
   def bytes(value)
@@ -39,13 +44,22 @@ module Vectors
     end
   end
 
-  # The keyword arguments of Verifier.new / Signer.new for a case.
-  def options(kase)
-    opts = { secrets: kase["secrets"].map { |s| bytes(s) } }
+  # The keyword arguments of Verifier.new (signer: false) or Signer.new for a case.
+  def options(kase, signer: false)
+    opts = {}
+    opts[:secrets] = kase["secrets"].map { |s| bytes(s) } if kase["secrets"]
     opts[:params] = kase["params"] if kase["params"]
-    opts[:tolerance] = kase["tolerance"] if kase.key?("tolerance")
+    if signer
+      opts[:private_key] = kase["private_key"] if kase["private_key"]
+    else
+      opts[:public_keys] = kase["public_keys"] if kase["public_keys"]
+      opts[:tolerance] = kase["tolerance"] if kase.key?("tolerance")
+    end
     opts
   end
+
+  # The request context of a case: now:, url:, method:.
+  def context(kase) = { now: kase["now"], url: kase["url"], method: kase["method"] }
 
   # A case's preset name, or its scheme as a Hash or (every other case) a JSON String.
   def scheme(kase, index)

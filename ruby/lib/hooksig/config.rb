@@ -3,65 +3,78 @@
 require "json"
 
 module Hooksig
-  # Builds the native verifier or signer from Ruby arguments. Private.
+  # Builds the native verifier or signer from Ruby arguments: converts them, calls
+  # hooksig_verifier_new / hooksig_signer_new, maps the error. Private.
   module Config
     # The default of `tolerance:`: the scheme's own window.
     DEFAULT = Object.new.tap { |o| def o.inspect = "(scheme default)" }.freeze
 
     module_function
 
-    # Returns [native pointer, description for #inspect]; raises ConfigurationError.
-    def build(kind, preset_or_scheme, secret:, secrets:, params:, tolerance:)
-      scheme, described = scheme_text(preset_or_scheme)
-      secrets = secret_list(secret, secrets)
-      params = param_list(params)
-      mode, seconds = tolerance_mode(tolerance)
+    # Returns [native pointer, description for #inspect]. kind: :verifier or :signer;
+    # keys: {secrets:, public_keys:, private_key:} as given (see #key_list).
+    def build(kind, preset_or_scheme, keys:, params:, tolerance:)
+      text, described = scheme_text(preset_or_scheme)
+      secrets = key_list(keys[:secret], keys[:secrets], "secret")
+      public_keys = key_list(keys[:public_key], keys[:public_keys], "public_key")
+      private_key = keys[:private_key]
+      unless private_key.nil? || private_key.is_a?(String)
+        raise TypeError, "private_key: must be a String, got #{private_key.class}"
+      end
 
       memory = [] # keeps every buffer alive until the call returns
-      config = Native::Config.new
-      key = scheme[:json] ? :scheme_json : :preset
-      text = scheme[:json] || scheme[:preset]
-      config[key] = buffer(text, memory)
-      config[:"#{key}_len"] = text.bytesize
-      config[:secrets], config[:secrets_len] = bytes_array(secrets, memory)
-      config[:params], config[:params_len] = param_array(params, memory)
-      config[:tolerance_mode] = mode
-      config[:tolerance_seconds] = seconds
+      config = native_config(text, secrets, public_keys, private_key, memory)
+      config[:params], config[:params_len] = param_array(param_list(params), memory)
+      config[:tolerance_mode], config[:tolerance_seconds] = tolerance_mode(tolerance)
 
       out = FFI::MemoryPointer.new(:pointer)
       message = FFI::MemoryPointer.new(:pointer)
-      code = Native.public_send(:"hooksig_#{kind}_new", config, out, message)
-      Native.check!(code, message)
+      Native.check!(Native.public_send(:"hooksig_#{kind}_new", config, out, message), message)
       [out.read_pointer, described]
     ensure
-      # Wipe the copies of the secrets made here.
+      # Wipe the copies of the secrets and keys made here.
       memory&.each(&:clear)
     end
 
+    # A hooksig_config with the scheme and the keys, copied to native memory held by `memory`.
+    def native_config(text, secrets, public_keys, private_key, memory)
+      config = Native::Config.new
+      config[:preset] = buffer(text, memory)
+      config[:preset_len] = text.bytesize
+      config[:secrets], config[:secrets_len] = bytes_array(secrets, memory)
+      config[:public_keys], config[:public_keys_len] = bytes_array(public_keys, memory)
+      if private_key
+        config[:private_key][:ptr] = buffer(private_key, memory)
+        config[:private_key][:len] = private_key.bytesize
+      end
+      config
+    end
+
+    # A preset name or a scheme's JSON text go as they are (the core tells them apart); a
+    # Hash goes as its JSON.
     def scheme_text(value)
       case value
-      when Hash
-        [{ json: JSON.generate(value) }, "scheme"]
-      when String, Symbol
-        # A preset name or a scheme's JSON text: the core tells them apart.
-        text = value.to_s
-        [{ preset: text }, text.inspect]
+      when Hash then [JSON.generate(value), "scheme"]
+      when String, Symbol then [value.to_s, value.to_s.inspect]
       else
         raise TypeError, "the first argument must be a preset name (String), or a scheme " \
                          "as a Hash or a JSON String, got #{value.class}"
       end
     end
 
-    def secret_list(secret, secrets)
-      raise ArgumentError, "pass exactly one of secret: and secrets: (current first)" if secret.nil? == secrets.nil?
+    # `secret:` or `secrets:` (likewise `public_key:` / `public_keys:`): at most one of the
+    # two, the plural an Array, each a String (text or raw bytes). Neither is an empty list:
+    # the core says what is missing (invalid_secret, invalid_key).
+    def key_list(one, many, name)
+      raise ArgumentError, "pass #{name}: or #{name}s:, not both" unless one.nil? || many.nil?
 
-      list = secrets.nil? ? [secret] : secrets
-      raise TypeError, "secrets: must be an Array of Strings, got #{list.class}" unless list.is_a?(Array)
+      list = many.nil? ? [one].compact : many
+      raise TypeError, "#{name}s: must be an Array of Strings, got #{list.class}" unless list.is_a?(Array)
 
-      list.each_with_index do |s, i|
-        next if s.is_a?(String)
+      list.each_with_index do |key, i|
+        next if key.is_a?(String)
 
-        raise TypeError, "secret #{i} must be a String (text or raw bytes), got #{s.class}"
+        raise TypeError, "#{name} #{i} must be a String (text or raw bytes), got #{key.class}"
       end
       list
     end
@@ -82,20 +95,46 @@ module Hooksig
       end
     end
 
+    # [tolerance_mode, tolerance_seconds]: the scheme's window, none (nil), or seconds.
     def tolerance_mode(tolerance)
       case tolerance
       when DEFAULT then [Native::TOLERANCE_DEFAULT, 0]
       when nil then [Native::TOLERANCE_NONE, 0]
-      when Integer
-        unless tolerance.between?(0, 0xFFFF_FFFF_FFFF_FFFF)
-          raise ArgumentError, "tolerance: must be a non-negative number of seconds, got #{tolerance}"
-        end
-
-        [Native::TOLERANCE_SECONDS, tolerance]
+      when Integer then [Native::TOLERANCE_SECONDS, Config.seconds(tolerance, "tolerance:")]
       else
-        raise TypeError, "tolerance: must be seconds (Integer) or nil for no window, " \
-                         "got #{tolerance.class}"
+        raise TypeError, "tolerance: must be seconds (Integer) or nil for no window, got #{tolerance.class}"
       end
+    end
+
+    # A whole number of seconds (`now:`, `timestamp:`, `tolerance:`): an Integer or a Time,
+    # not negative; past the 64 bits of the ABI it saturates, and the core then says what
+    # is wrong with it.
+    def seconds(value, what)
+      value = value.to_i if value.is_a?(Time)
+      raise TypeError, "#{what} must be Unix seconds (Integer) or a Time, not #{value.class}" unless Integer === value
+      raise ArgumentError, "#{what} must be a non-negative number of seconds, got #{value}" if value.negative?
+
+      [value, Native::U64_MAX].min
+    end
+
+    # The hooksig_context of now:, url: and method:, as a packed String; the url and
+    # method bytes are copied to native memory that `memory` keeps alive.
+    def context(now, url, method, memory)
+      seconds = now.nil? ? 0 : seconds(now, "now:")
+      url_ptr, url_len = request_text(url, "url:", memory)
+      method_ptr, method_len = request_text(method, "method:", memory)
+      [seconds, now.nil? ? 0 : 1, url_ptr, url_len, method_ptr, method_len].pack(Native::CONTEXT_FORMAT)
+    end
+
+    # [address, length] of a copy of a url: or method: String (a URI is taken as its text);
+    # [0, 0] for nil, "not given".
+    def request_text(value, what, memory)
+      return [0, 0] if value.nil?
+
+      value = value.to_s if defined?(URI::Generic) && value.is_a?(URI::Generic)
+      raise TypeError, "#{what} must be a String, got #{value.class}" unless value.is_a?(String)
+
+      [buffer(value, memory).address, value.bytesize]
     end
 
     def buffer(string, memory)

@@ -63,79 +63,92 @@ module Hooksig
       layout :preset, :pointer, :preset_len, :size_t,
              :scheme_json, :pointer, :scheme_json_len, :size_t,
              :secrets, :pointer, :secrets_len, :size_t,
+             :public_keys, :pointer, :public_keys_len, :size_t,
+             :private_key, Bytes,
              :params, :pointer, :params_len, :size_t,
              :tolerance_mode, :uint32, :tolerance_seconds, :uint64
     end
 
-    # hooksig_verified, read with String#unpack from a reused buffer.
+    # hooksig_context, written with Array#pack: now, has_now, url (ptr, len), method (ptr, len).
+    CONTEXT_FORMAT = "QCx7JJJJ"
+
+    # hooksig_verified, read from the String C writes it into: timestamp, secret_index,
+    # id (ptr, len), has_timestamp.
     VERIFIED_SIZE = 8 + (FFI.type_size(:size_t) * 3) + 8
     VERIFIED_FORMAT = "QJJJC"
-    VERIFIED_SECRET_INDEX = 8
-    VERIFIED_ID = 8 + FFI.type_size(:size_t)
-    VERIFIED_HAS_TIMESTAMP = 8 + (FFI.type_size(:size_t) * 3)
-    # The byte of secret_index that holds an index below 256 (getbyte is the cheapest read).
-    VERIFIED_SECRET_INDEX_LOW = VERIFIED_SECRET_INDEX +
-                                ([1].pack("J").getbyte(0) == 1 ? 0 : FFI.type_size(:size_t) - 1)
 
     TOLERANCE_DEFAULT = 0
     TOLERANCE_NONE = 1
     TOLERANCE_SECONDS = 2
+    NEEDS_URL = 1
+    NEEDS_METHOD = 2
+    KIND_VERIFICATION = 1
+    KIND_CONFIGURATION = 2
+    # The largest Unix time or tolerance the ABI holds; a larger one saturates (the core
+    # then says what is wrong with it).
+    U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
     attach_function :hooksig_verifier_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_verifier_free, [:pointer], :void
-    attach_function :hooksig_verifier_header_count, [:pointer], :size_t
-    attach_function :hooksig_verifier_header_name, %i[pointer size_t pointer], :int
-    attach_function :hooksig_verifier_yields, [:pointer], :uint32
-    attach_function :hooksig_verifier_reads_header, %i[pointer buffer_in size_t], :bool
-    # The out-parameters are Strings that verify unpacks: cheaper than FFI::Struct reads.
+    attach_function :hooksig_verifier_header_names, %i[pointer pointer size_t], :size_t
+    attach_function :hooksig_verifier_needs, [:pointer], :uint32
+    # verify_packed(verifier, body, len, packed, len, context, out, message): the
+    # out-parameters are Strings, read with String#unpack (cheaper than FFI::Struct).
     attach_function :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int
-    attach_function :hooksig_verify_one,
-                    %i[pointer buffer_in size_t buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out],
-                    :int
-    # The same functions, releasing the GVL: for large bodies, so other threads run meanwhile.
+    # The same function releasing the GVL, for large bodies: other threads run meanwhile.
     attach_function :hooksig_verify_packed_nogvl, :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int,
                     blocking: true
-    attach_function :hooksig_verify_one_nogvl, :hooksig_verify_one,
-                    %i[pointer buffer_in size_t buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out],
-                    :int, blocking: true
     attach_function :hooksig_signer_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_signer_free, [:pointer], :void
     attach_function :hooksig_sign,
-                    %i[pointer buffer_in size_t buffer_in buffer_in size_t pointer pointer], :int
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in pointer pointer], :int
     attach_function :hooksig_signed_len, [:pointer], :size_t
     attach_function :hooksig_signed_get, %i[pointer size_t pointer], :int
     attach_function :hooksig_signed_free, [:pointer], :void
     attach_function :hooksig_string_free, [:pointer], :void
     attach_function :hooksig_code_name, [:int32], :string
     attach_function :hooksig_code_message, [:int32], :string
+    attach_function :hooksig_code_kind, [:int32], :uint32
     attach_function :hooksig_version, [], :string
-
-    CODE_NAMES = Hash.new { |cache, code| cache[code] = hooksig_code_name(code).freeze }
-
-    # Raises the error for a result code: a Hooksig::Error subclass carrying #code, or
-    # ArgumentError for invalid_argument. `message` is a message_out (a char **) to read
-    # and free.
-    def self.check!(code, message = nil)
-      return if code.zero?
-
-      text = nil
-      if message
-        ptr = message.is_a?(String) ? FFI::Pointer.new(message.unpack1("J")) : message.read_pointer
-        unless ptr.null?
-          text = ptr.read_string.force_encoding(Encoding::UTF_8)
-          Native.hooksig_string_free(ptr)
-        end
-      end
-      name = CODE_NAMES[code]
-      text ||= Native.hooksig_code_message(code)
-      raise ArgumentError, "hooksig: #{text}" if name == "invalid_argument"
-
-      raise ERRORS.fetch(name) { Error }.new(text, code: name)
-    end
 
     # Bodies at least this long are verified without holding the GVL.
     NOGVL_BODY_BYTES = 64 * 1024
+
+    # The core's error table, read once at load: code number => [name, class]. Codes are
+    # 1..N with no gap; hooksig_code_kind is 0 past the last.
+    CODES = (1..).lazy.map { |n| [n, hooksig_code_name(n).freeze, hooksig_code_kind(n)] }
+                 .take_while { |_, _, kind| kind.positive? }
+                 .to_h { |n, name, kind| [n, [name, Hooksig.error_class(name, kind)]] }.freeze
+
+    # Raises the error for a result code: the Hooksig::Error subclass of the core's code,
+    # carrying #code, or ArgumentError for a misuse of the ABI (invalid_argument).
+    # `message` is a message_out (a char ** in a String, or an FFI::Pointer) to read and free.
+    def self.check!(code, message = nil)
+      return if code.zero?
+
+      text = take_message(message) || hooksig_code_message(code)
+      name, klass = CODES[code]
+      raise klass.new(text, code: name) if klass
+      raise ArgumentError, "hooksig: #{text}" if hooksig_code_name(code) == "invalid_argument"
+
+      raise Error.new(text, code: hooksig_code_name(code))
+    end
+
+    # Reads and frees a message_out, or nil when there is none.
+    def self.take_message(message)
+      return nil unless message
+
+      ptr = message.is_a?(String) ? FFI::Pointer.new(message.unpack1("J")) : message.read_pointer
+      return nil if ptr.null?
+
+      text = ptr.read_string.force_encoding(Encoding::UTF_8)
+      hooksig_string_free(ptr)
+      text
+    end
   end
+
+  # Error classes by stable code, every code of the core's table.
+  ERRORS = Native::CODES.values.to_h.freeze
 end

@@ -2,6 +2,7 @@
 
 require "json"
 require "stringio"
+require "rack/request"
 require_relative "../hooksig"
 
 module Hooksig
@@ -29,9 +30,13 @@ module Hooksig
       TOO_LARGE_CODE = "body_too_large"
 
       # app:: the Rack app
-      # preset_or_scheme, secret:, secrets:, params:, tolerance::: as Hooksig::Verifier.new,
-      #   unless verifier: is given
+      # preset_or_scheme, secret:, secrets:, public_key:, public_keys:, params:, tolerance:::
+      #   as Hooksig::Verifier.new, unless verifier: is given
       # verifier:: a Hooksig::Verifier to use
+      # public_url:: for schemes that sign the URL (Square, Twilio, HubSpot, ...): the exact
+      #              URL the provider calls, as its dashboard has it (a String), or a Proc
+      #              taking the env and returning it; default: the request's URL as Rack
+      #              sees it (Rack::Request#url), which behind a proxy may differ
       # path:: which requests to verify: a String (that path and the paths under it), a
       #        Regexp, an Array of these, a Proc taking the env, or nil for every request
       # methods:: which HTTP methods to verify (default POST, PUT, PATCH; nil for all)
@@ -43,9 +48,14 @@ module Hooksig
       #            nil for no limit
       def initialize(app, preset_or_scheme = nil, verifier: nil, path: nil,
                      methods: %w[POST PUT PATCH], status: 403, on_error: nil,
-                     env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, **verifier_options)
+                     env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, public_url: nil, **verifier_options)
         @app = app
         @verifier = verifier || build_verifier(preset_or_scheme, verifier_options)
+        unless public_url.nil? || public_url.is_a?(String) || public_url.respond_to?(:call)
+          raise TypeError, "public_url: must be a String or a Proc taking the env, not #{public_url.class}"
+        end
+
+        @public_url = public_url
         @paths = path.nil? ? nil : Array(path).freeze
         @methods = methods&.map { |m| m.to_s.upcase }&.freeze
         @status = Integer(status)
@@ -58,11 +68,11 @@ module Hooksig
       def call(env)
         return @app.call(env) unless in_scope?(env)
 
-        body = read_body(env)
+        body = Body.read(env, @max_body)
         return reject(too_large, env, 413) if body.nil?
 
         begin
-          env[@env_key] = @verifier.verify(body, env)
+          env[@env_key] = verify(body, env)
         rescue VerificationError => e
           return reject(e, env)
         end
@@ -70,6 +80,21 @@ module Hooksig
       end
 
       private
+
+      # The request's URL and method go only to a verifier whose scheme signs them.
+      def verify(body, env)
+        url = request_url(env) if @verifier.needs_url?
+        method = env["REQUEST_METHOD"] if @verifier.needs_method?
+        @verifier.verify(body, env, url: url, method: method)
+      end
+
+      def request_url(env)
+        case @public_url
+        when nil then ::Rack::Request.new(env).url
+        when String then @public_url
+        else @public_url.call(env)
+        end
+      end
 
       def build_verifier(preset_or_scheme, options)
         if preset_or_scheme.nil?
@@ -102,17 +127,34 @@ module Hooksig
         max_body
       end
 
+      def too_large
+        VerificationError.new("the body is larger than the #{@max_body}-byte limit", code: TOO_LARGE_CODE)
+      end
+
+      def reject(error, env, status = @status)
+        return @on_error.call(error, env) if @on_error
+
+        payload = JSON.generate(error: error.code)
+        [status, { "content-type" => "application/json",
+                   "content-length" => payload.bytesize.to_s }, [payload]]
+      end
+    end
+
+    # Reading the raw body within a limit. Private.
+    module Body
+      module_function
+
       # Reads the raw body and leaves it readable for the app; nil when it is over max_body:
       # (then at most max_body + 1 bytes were read, none when Content-Length says so).
-      def read_body(env)
-        return nil if @max_body && declared_length(env) > @max_body
+      def read(env, max_body)
+        return nil if max_body && declared_length(env) > max_body
 
         input = env["rack.input"]
         return +"" if input.nil?
 
         input.rewind if input.respond_to?(:rewind)
-        body = @max_body ? read_at_most(input, @max_body + 1) : (input.read || +"")
-        return nil if @max_body && body.bytesize > @max_body
+        body = max_body ? read_at_most(input, max_body + 1) : (input.read || +"")
+        return nil if max_body && body.bytesize > max_body
 
         begin
           input.rewind
@@ -139,18 +181,7 @@ module Hooksig
         end
         body
       end
-
-      def too_large
-        VerificationError.new("the body is larger than the #{@max_body}-byte limit", code: TOO_LARGE_CODE)
-      end
-
-      def reject(error, env, status = @status)
-        return @on_error.call(error, env) if @on_error
-
-        payload = JSON.generate(error: error.code)
-        [status, { "content-type" => "application/json",
-                   "content-length" => payload.bytesize.to_s }, [payload]]
-      end
     end
+    private_constant :Body
   end
 end
