@@ -309,10 +309,12 @@ impl fmt::Display for Error {
                 write!(f, "invalid scheme: `{field}` {reason}")
             }
             Error::InvalidSecret { reason } => write!(f, "invalid secret: {reason}"),
-            Error::MissingParam { name } if name == "url" || name == "method" => write!(
-                f,
-                "missing `{name}`: the scheme signs the request's {name}; pass {name}= to verify \
-                 (the URL as the provider called it, behind a proxy the public one)"
+            Error::MissingParam { name } if name == "url" => f.write_str(
+                "missing `url`: the scheme signs the request's URL; pass url= to verify (the URL \
+                 as the provider called it, behind a proxy the public one)",
+            ),
+            Error::MissingParam { name } if name == "method" => f.write_str(
+                "missing `method`: the scheme signs the request's method; pass method= to verify",
             ),
             Error::MissingParam { name } => write!(
                 f,

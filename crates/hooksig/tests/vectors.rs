@@ -67,7 +67,7 @@ fn run(case: &Value) -> Result<(), String> {
     let want_error = expect["error"].as_str();
     let config = match config(case) {
         Ok(config) => config,
-        Err(e) => return check_error(want_error, &e),
+        Err(e) => return check_error(want_error, &e).and(check_message(expect, &e)),
     };
     let body = bytes(&case["body"]);
     let url = case["url"].as_str();
@@ -82,7 +82,7 @@ fn run(case: &Value) -> Result<(), String> {
     if case["op"] == "sign" {
         let signer = match Signer::new(&config) {
             Ok(signer) => signer,
-            Err(e) => return check_error(want_error, &e),
+            Err(e) => return check_error(want_error, &e).and(check_message(expect, &e)),
         };
         let sign = &case["sign"];
         if let Some(timestamp) = sign["timestamp"].as_u64() {
@@ -101,7 +101,7 @@ fn run(case: &Value) -> Result<(), String> {
     }
     let verifier = match Verifier::new(&config) {
         Ok(v) => v,
-        Err(e) => return check_error(want_error, &e),
+        Err(e) => return check_error(want_error, &e).and(check_message(expect, &e)),
     };
     let headers: Vec<(Vec<u8>, Vec<u8>)> = case["headers"]
         .as_array()
@@ -137,7 +137,7 @@ fn run(case: &Value) -> Result<(), String> {
     }
     let result = verifier.verify_with(&body, &headers, &context);
     match (result, want_error) {
-        (Err(e), want) => check_error(want, &e),
+        (Err(e), want) => check_error(want, &e).and(check_message(expect, &e)),
         (Ok(v), None) => {
             let got = (
                 v.secret_index as u64,
@@ -163,6 +163,16 @@ fn check_error(want: Option<&str>, got: &Error) -> Result<(), String> {
     match want {
         Some(code) if code == got.code() => Ok(()),
         _ => Err(format!("error {} ({got}), expected {want:?}", got.code())),
+    }
+}
+
+/// `expect.message_contains`: the error's message holds this text.
+fn check_message(expect: &Value, got: &Error) -> Result<(), String> {
+    match expect["message_contains"].as_str() {
+        Some(text) if !got.to_string().contains(text) => {
+            Err(format!("message {got:?} does not contain {text:?}"))
+        }
+        _ => Ok(()),
     }
 }
 
