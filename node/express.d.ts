@@ -13,6 +13,13 @@ export interface WebhookMiddlewareOptions {
   limit?: number
   /** Parse the body as JSON into `req.body` (default true); false sets `req.body` to the raw Buffer. A signed body that is not JSON is 400 `{"error": "invalid_json"}`. */
   json?: boolean
+  /**
+   * For schemes that sign the URL (`square`, `twilio`, `hubspot`, ...): the URL the provider
+   * calls, as its dashboard has it, when the server sees another (behind a proxy); or a
+   * function of the request that returns it. Default:
+   * `${req.protocol}://${req.get('host')}${req.originalUrl}`.
+   */
+  publicUrl?: string | ((req: IncomingMessage) => string)
   /** Answers a failure instead of the default response. `err` is a VerificationError, or an Error with `status` and `code` (`body_too_large`, `invalid_json`, `raw_body_unavailable`, `request_aborted`). */
   onError?: (
     err: Error & { code?: string; status?: number },

@@ -13,21 +13,35 @@
 // how to fix the app.
 
 const { VerificationError } = require('./index.js')
-const { verifierFrom, statusOption, limitOption, functionOption, parseJson, HelperError } = require('./helpers.js')
+const {
+  verifierFrom,
+  statusOption,
+  limitOption,
+  functionOption,
+  publicUrlOption,
+  urlOf,
+  declaredLength,
+  parseJson,
+  HelperError,
+} = require('./helpers.js')
 
-const OPTIONS = ['status', 'limit', 'json', 'onError']
+const OPTIONS = ['status', 'limit', 'json', 'onError', 'publicUrl']
 
 /** For a body parser's `verify` option: keeps the raw bytes on `req.rawBody`. */
 function captureRawBody(req, _res, buf) {
   req.rawBody = buf
 }
 
+function tooLarge(limit) {
+  return new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
+}
+
 /** Reads the whole request stream, up to `limit` bytes. */
 function readStream(req, limit) {
   return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'])
-    if (Number.isFinite(declared) && declared > limit) {
-      reject(new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`))
+    const declared = declaredLength(req.headers['content-length'])
+    if (declared !== undefined && declared > limit) {
+      reject(tooLarge(limit))
       req.resume()
       return
     }
@@ -47,7 +61,7 @@ function readStream(req, limit) {
     const onData = (chunk) => {
       total += chunk.length
       if (total > limit) {
-        finish(new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`))
+        finish(tooLarge(limit))
         req.resume()
         return
       }
@@ -67,20 +81,43 @@ function isConsumed(req) {
   return Boolean(req.readableEnded || (req.complete && !req.readable) || req._body)
 }
 
-/** Finds the raw body: captured, left by express.raw(), or read from the stream. */
-async function rawBodyOf(req, limit) {
+const UNAVAILABLE =
+  'hooksig/express: a body parser read this request before the webhook middleware and kept no raw copy, ' +
+  'so the signature cannot be checked. Mount the webhook route before the parser, or give the parser ' +
+  "`verify: captureRawBody` (require('hooksig/express').captureRawBody)."
+
+/** The raw body a parser left (captured, or express.raw()'s Buffer), or undefined. */
+function rawBodyLeft(req) {
   if (Buffer.isBuffer(req.rawBody)) return req.rawBody
   if (Buffer.isBuffer(req.body) && isConsumed(req)) return req.body
-  if (isConsumed(req)) {
-    throw new HelperError(
-      500,
-      'raw_body_unavailable',
-      'hooksig/express: a body parser read this request before the webhook middleware and kept no raw copy, ' +
-        'so the signature cannot be checked. Mount the webhook route before the parser, or give the parser ' +
-        "`verify: captureRawBody` (require('hooksig/express').captureRawBody).",
-    )
-  }
-  return readStream(req, limit)
+  return undefined
+}
+
+const JSON_TYPE = /^application\/(?:[\w!#$%&*.^`|~-]+\+)?json[ \t]*(?:;|$)/i
+
+/**
+ * Whether `req.body` is the JSON an earlier parser made of exactly these bytes (express.json
+ * with `captureRawBody`, which hands the parser's buffer over before it parses it), so it
+ * need not be parsed a second time.
+ */
+function parsedAlready(req, raw) {
+  const body = req.body
+  return (
+    req.rawBody === raw &&
+    raw.length > 0 &&
+    body !== null &&
+    typeof body === 'object' &&
+    !Buffer.isBuffer(body) &&
+    JSON_TYPE.test(req.headers['content-type'] || '')
+  )
+}
+
+/** The URL the request was made to, as Express (or node:http) sees it. */
+function requestUrl(req) {
+  const protocol =
+    typeof req.protocol === 'string' ? req.protocol : req.socket && req.socket.encrypted ? 'https' : 'http'
+  const host = typeof req.get === 'function' ? req.get('host') : req.headers.host
+  return `${protocol}://${host}${typeof req.originalUrl === 'string' ? req.originalUrl : req.url}`
 }
 
 function sendError(res, status, code) {
@@ -97,6 +134,7 @@ function sendError(res, status, code) {
  * `req.rawBody` (Buffer), `req.body` (parsed JSON, unless `json: false`) and
  * `req.webhook` (the verification result) set. A failure answers
  * `status` (403) with `{"error": code}`, or calls `onError(err, req, res, next)`.
+ * For schemes that sign the URL, the request's URL is used, or `publicUrl`.
  */
 function webhook(schemeOrVerifier, options) {
   const { verifier, own } = verifierFrom(schemeOrVerifier, options, OPTIONS, 'webhook middleware')
@@ -105,6 +143,10 @@ function webhook(schemeOrVerifier, options) {
   const json = own.json === undefined ? true : own.json
   if (typeof json !== 'boolean') throw new TypeError('hooksig: webhook middleware option json must be a boolean')
   const onError = functionOption(own.onError, 'onError', 'webhook middleware')
+  const publicUrl = publicUrlOption(own.publicUrl, 'webhook middleware')
+  // The request context, built only for schemes that sign it.
+  const needsContext = verifier.needsUrl || verifier.needsMethod
+  const needsUrl = verifier.needsUrl
 
   const fail = (err, req, res, next) => {
     if (onError) return onError(err, req, res, next)
@@ -117,31 +159,42 @@ function webhook(schemeOrVerifier, options) {
     return next(err)
   }
 
+  const verified = (raw, req, res, next) => {
+    let result
+    try {
+      // rawHeaders: every header exactly as received, repeats kept (the core judges them).
+      const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
+      result = needsContext
+        ? verifier.verify(raw, headers, {
+            url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined,
+            method: req.method,
+          })
+        : verifier.verify(raw, headers)
+    } catch (err) {
+      return fail(err, req, res, next)
+    }
+    const parsed = json && parsedAlready(req, raw)
+    req.rawBody = raw
+    req.webhook = result
+    req._body = true
+    if (!json) {
+      req.body = raw
+    } else if (!parsed) {
+      try {
+        req.body = parseJson(raw)
+      } catch {
+        return fail(new HelperError(400, 'invalid_json', 'the body is signed but is not JSON'), req, res, next)
+      }
+    }
+    return next()
+  }
+
   return function hooksigWebhook(req, res, next) {
-    rawBodyOf(req, limit).then(
-      (raw) => {
-        let result
-        try {
-          // rawHeaders: every header exactly as received, repeats kept (the core judges them).
-          const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
-          result = verifier.verify(raw, headers)
-        } catch (err) {
-          return fail(err, req, res, next)
-        }
-        req.rawBody = raw
-        req.webhook = result
-        req._body = true
-        if (json) {
-          try {
-            req.body = parseJson(raw)
-          } catch {
-            return fail(new HelperError(400, 'invalid_json', 'the body is signed but is not JSON'), req, res, next)
-          }
-        } else {
-          req.body = raw
-        }
-        return next()
-      },
+    const left = rawBodyLeft(req)
+    if (left !== undefined) return verified(left, req, res, next)
+    if (isConsumed(req)) return fail(new HelperError(500, 'raw_body_unavailable', UNAVAILABLE), req, res, next)
+    readStream(req, limit).then(
+      (raw) => verified(raw, req, res, next),
       (err) => fail(err, req, res, next),
     )
   }

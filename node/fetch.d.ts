@@ -22,6 +22,8 @@ export interface VerifyRequestOptions {
   json?: boolean
   /** The time to verify at (for tests). */
   now?: Seconds | Date
+  /** For schemes that sign the URL: the URL the provider calls, or a function of the request (default `request.url`). */
+  publicUrl?: string | ((request: Request) => string)
 }
 
 /**
@@ -48,6 +50,12 @@ export interface WebhookHandlerOptions {
   limit?: number
   /** Parse the body as JSON (default true); a signed body that is not JSON is 400 `{"error": "invalid_json"}`. */
   json?: boolean
+  /**
+   * For schemes that sign the URL (`square`, `twilio`, `hubspot`, ...): the URL the provider
+   * calls, as its dashboard has it, when the server sees another (behind a proxy); or a
+   * function of the request that returns it. Default: `request.url`.
+   */
+  publicUrl?: string | ((request: Request) => string)
   /** Answers a failure instead of the default response. */
   onError?: (err: Error & { code?: string; status?: number }, request: Request) => Response | Promise<Response>
 }

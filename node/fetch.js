@@ -4,7 +4,17 @@
 // with `request.arrayBuffer()` itself, so no parser can alter them.
 
 const { VerificationError } = require('./index.js')
-const { verifierFrom, statusOption, limitOption, functionOption, parseJson, HelperError } = require('./helpers.js')
+const {
+  verifierFrom,
+  statusOption,
+  limitOption,
+  functionOption,
+  publicUrlOption,
+  urlOf,
+  declaredLength,
+  parseJson,
+  HelperError,
+} = require('./helpers.js')
 
 function checkRequest(request) {
   if (
@@ -19,8 +29,8 @@ function checkRequest(request) {
 }
 
 async function readBody(request, limit) {
-  const declared = Number(request.headers.get('content-length'))
-  if (Number.isFinite(declared) && declared > limit) {
+  const declared = declaredLength(request.headers.get('content-length'))
+  if (declared !== undefined && declared > limit) {
     throw new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
   }
   if (request.bodyUsed) {
@@ -37,17 +47,34 @@ async function readBody(request, limit) {
   return raw
 }
 
+const requestUrl = (request) => request.url
+
 /**
  * Verifies a fetch `Request` (reading its body) and resolves to
  * `{ rawBody, body, result }`: the raw bytes, the parsed JSON (undefined for an empty
  * body) and the verification result. Rejects with VerificationError when it does not verify.
+ * For schemes that sign the URL, `request.url` is used, or `publicUrl`.
  */
 async function verifyRequest(request, schemeOrVerifier, options) {
-  const { verifier, own } = verifierFrom(schemeOrVerifier, options, ['limit', 'json', 'now'], 'verifyRequest')
+  const { verifier, own } = verifierFrom(
+    schemeOrVerifier,
+    options,
+    ['limit', 'json', 'now', 'publicUrl'],
+    'verifyRequest',
+  )
   checkRequest(request)
   const limit = limitOption(own.limit, 'verifyRequest')
+  const publicUrl = publicUrlOption(own.publicUrl, 'verifyRequest')
   const rawBody = await readBody(request, limit)
-  const result = verifier.verify(rawBody, request.headers, own.now === undefined ? undefined : { now: own.now })
+  const needsContext = verifier.needsUrl || verifier.needsMethod
+  const result =
+    own.now === undefined && !needsContext
+      ? verifier.verify(rawBody, request.headers)
+      : verifier.verify(rawBody, request.headers, {
+          now: own.now,
+          url: verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : undefined,
+          method: verifier.needsMethod ? request.method : undefined,
+        })
   let body
   if (own.json !== false) {
     try {
@@ -70,7 +97,8 @@ function errorResponse(status, code) {
  * Wraps a fetch-style handler: the returned function takes `(request, ...rest)`,
  * verifies the request and calls `handler(webhook, request, ...rest)` with
  * `webhook = { rawBody, body, result }`. A failure answers `status` (403) with
- * `{"error": code}`, or what `onError(err, request)` returns.
+ * `{"error": code}`, or what `onError(err, request)` returns. For schemes that sign the
+ * URL, `request.url` is used, or `publicUrl` (a string, or a function of the request).
  */
 function webhookHandler(schemeOrVerifier, options, handler) {
   if (typeof options === 'function' && handler === undefined) {
@@ -81,18 +109,19 @@ function webhookHandler(schemeOrVerifier, options, handler) {
   const { verifier, own } = verifierFrom(
     schemeOrVerifier,
     options,
-    ['status', 'limit', 'json', 'onError'],
+    ['status', 'limit', 'json', 'onError', 'publicUrl'],
     'webhookHandler',
   )
   const status = statusOption(own.status, 'webhookHandler')
   const limit = limitOption(own.limit, 'webhookHandler')
   const onError = functionOption(own.onError, 'onError', 'webhookHandler')
+  const publicUrl = publicUrlOption(own.publicUrl, 'webhookHandler')
   const json = own.json
 
   return async function hooksigHandler(request, ...rest) {
     let webhook
     try {
-      webhook = await verifyRequest(request, verifier, { limit, json })
+      webhook = await verifyRequest(request, verifier, { limit, json, publicUrl })
     } catch (err) {
       if (onError) return onError(err, request)
       if (err instanceof VerificationError) return errorResponse(status, err.code)

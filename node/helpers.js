@@ -4,7 +4,7 @@
 
 const { Verifier, VerificationError } = require('./index.js')
 
-const CONFIG_KEYS = ['secret', 'secrets', 'params', 'tolerance']
+const CONFIG_KEYS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance']
 
 /** Splits `options` into the verifier's config and the helper's own options. */
 function verifierFrom(schemeOrVerifier, options, helperKeys, where) {
@@ -56,6 +56,35 @@ function functionOption(fn, name, where) {
   return fn
 }
 
+/**
+ * Checks the `publicUrl` option: the URL the provider calls, for schemes that sign it,
+ * when the server sees another (behind a proxy). A string is used as it is; a function
+ * gets the request and returns the URL.
+ */
+function publicUrlOption(publicUrl, where) {
+  if (publicUrl === undefined || typeof publicUrl === 'string' || typeof publicUrl === 'function') return publicUrl
+  throw new TypeError(`hooksig: ${where} option publicUrl must be a string or a function of the request`)
+}
+
+/** The URL to verify with: `publicUrl` (a string, or a function of the request), or `own()`. */
+function urlOf(publicUrl, request, own) {
+  if (publicUrl === undefined) return own(request)
+  const url = typeof publicUrl === 'string' ? publicUrl : publicUrl(request)
+  if (typeof url !== 'string') throw new TypeError('hooksig: the publicUrl function must return a string')
+  return url
+}
+
+/**
+ * A Content-Length value as a number of bytes: digits only, after trimming spaces and
+ * tabs; anything else (`1e6`, `0x10`, `+5`, empty, two numbers) is not a length
+ * (undefined), and the body's bytes are counted instead.
+ */
+function declaredLength(value) {
+  if (typeof value !== 'string') return undefined
+  const digits = value.replace(/^[ \t]+|[ \t]+$/g, '')
+  return /^[0-9]+$/.test(digits) ? Number(digits) : undefined
+}
+
 /** Parses the raw body as JSON; `undefined` for an empty body. Throws a SyntaxError on bad JSON. */
 function parseJson(raw) {
   if (raw.length === 0) return undefined
@@ -76,6 +105,9 @@ module.exports = {
   statusOption,
   limitOption,
   functionOption,
+  publicUrlOption,
+  urlOf,
+  declaredLength,
   parseJson,
   HelperError,
   VerificationError,

@@ -36,15 +36,32 @@ export type Seconds = number | bigint
  * Unknown fields are `invalid_scheme`.
  */
 export interface Scheme {
-  /** The hash under HMAC (default `sha256`). */
-  algorithm?: 'sha256' | 'sha1' | 'sha512'
+  /** How signatures are made: an HMAC hash (default `sha256`), Ed25519, ECDSA P-256, or a plain token. */
+  algorithm?:
+    | 'sha256'
+    | 'sha1'
+    | 'sha512'
+    | 'hmac-sha256'
+    | 'hmac-sha1'
+    | 'hmac-sha512'
+    | 'ed25519'
+    | 'ecdsa-p256-sha256'
+    | 'token'
   /** The header holding the signature(s), e.g. `x-noyo-signature`. */
-  signature_header: string
-  /** The header holding a Unix-seconds timestamp, if any. */
+  signature_header?: string
+  /** Several signature headers, any one of which may match (instead of `signature_header`). */
+  signature_headers?: string[]
+  /** The header holding the timestamp, if any. */
   timestamp_header?: string
+  /** How the timestamp is written (default `unix` seconds); the window is in seconds anyway. */
+  timestamp_format?: 'unix' | 'unix_ms' | 'rfc3339'
   /** The header holding the message id, if any. */
   id_header?: string
-  /** The template of the signed bytes: `{body}`, `{timestamp}`, `{id}`, `{NAME}` for a param (default `{body}`). */
+  /**
+   * The template of the signed bytes (default `{body}`): `{body}`, `{timestamp}`, `{id}`,
+   * `{url}`, `{method}`, `{path}`, `{form}`, `{header:NAME}`, `{body_field:NAME}`, and
+   * `{NAME}` for a param.
+   */
   message?: string
   /** The template used instead of `message` when a param it needs is not given. */
   fallback_message?: string
@@ -65,37 +82,132 @@ export interface Scheme {
   }
   /** How the secret becomes key bytes (default `utf8`; `whsec`: optional `whsec_` then base64). */
   secret_encoding?: 'utf8' | 'base64' | 'whsec'
+  /** The provider's API keys, refused as secrets with a message naming the signing secret (Stripe). */
+  secret_hint?: { rejects: string[]; expects: string }
+  /** How a public key is written, for `ed25519` and `ecdsa-p256-sha256` (default `hex`, `spki` for ECDSA). */
+  key_encoding?: KeyEncoding
+  /** The ECDSA signature layout (default `der`; `raw` is r‖s). */
+  signature_format?: 'der' | 'raw'
+  /** A second, public-key kind of signature item in the same header (Standard Webhooks `v1a,`). */
+  asymmetric?: {
+    algorithm: 'ed25519' | 'ecdsa-p256-sha256'
+    prefix: string
+    encoding?: 'hex' | 'base64' | 'base64url'
+    key_encoding?: KeyEncoding
+    signature_format?: 'der' | 'raw'
+  }
+  /** Values read from a JSON body by dotted path: `signature`, `timestamp`, or a name signed as `{body_field:NAME}`. */
+  body_fields?: Record<string, string>
+  /** Headers that must be present with exactly this value. */
+  required_headers?: Record<string, string>
+  /** A second spelling of the scheme's headers (Svix's unbranded `webhook-*`); a request uses one set. */
+  alternate_headers?: Record<string, string>
+  /** Which forms of `{url}` a signature may be over (Twilio: with or without the port). */
+  url_port?: 'as_sent' | 'either'
+  /** A second form of `{body}` the provider may have signed (Box: escaped to ASCII). */
+  body_escape?: 'ascii'
+  /** The handshake the provider sends to check an endpoint. */
+  handshake?: string
   /** The replay window in seconds, or null for none (default 300 where there is a timestamp). */
   tolerance?: number | null
 }
 
-/** The name of a built-in preset (see `presets`). */
+/** How a public key is written: hex, base64, base64 DER SPKI, PEM, or `whpk_` + base64 (Standard Webhooks). */
+export type KeyEncoding = 'hex' | 'base64' | 'spki' | 'pem' | 'whpk'
+
+/** The name of a built-in preset (see `presets`; a test checks this list against the addon's). */
 export type PresetName =
   | 'aghanim'
+  | 'airtable'
   | 'anycoins'
   | 'aqid'
+  | 'asana'
+  | 'bitbucket'
+  | 'box'
+  | 'calcom'
+  | 'calendly'
+  | 'clerk'
+  | 'coinbase-commerce'
+  | 'discord'
+  | 'docusign'
+  | 'dropbox'
+  | 'gitea'
   | 'github'
+  | 'gitlab'
+  | 'hookdeck'
+  | 'hubspot'
+  | 'intercom'
+  | 'lemonsqueezy'
+  | 'linear'
+  | 'mailgun'
+  | 'meta'
+  | 'notion'
   | 'noyo'
+  | 'okta'
   | 'paddle'
+  | 'pagerduty'
+  | 'paystack'
+  | 'polar'
+  | 'quickbooks'
+  | 'razorpay'
+  | 'replicate'
+  | 'resend'
+  | 'sanity'
+  | 'segment'
+  | 'sendgrid'
+  | 'sentry'
   | 'shopify'
   | 'sigma'
   | 'slack'
+  | 'square'
   | 'standard-webhooks'
   | 'stripe'
+  | 'stytch'
   | 'svix'
+  | 'telegram'
+  | 'trello'
+  | 'twilio'
+  | 'twitch'
+  | 'typeform'
+  | 'vercel'
+  | 'webflow'
+  | 'woocommerce'
+  | 'workos'
+  | 'xero'
+  | 'zoom'
 
 /** A preset name, a scheme object, or a scheme as a JSON string. */
 export type SchemeInput = PresetName | (string & {}) | Scheme
 
-/** How a verifier or signer is configured. */
+/** A secret, a key or a request field as bytes: a string is its UTF-8 text. */
+export type KeyInput = string | Uint8Array
+
+/** How a verifier is configured. */
 export interface ConfigOptions {
   /** The secret (a string is used as its UTF-8 text, then decoded per `secret_encoding`). */
-  secret?: string | Uint8Array
+  secret?: KeyInput
   /** Several secrets during a rotation: the first is current, the rest still accepted. */
-  secrets?: ReadonlyArray<string | Uint8Array>
+  secrets?: ReadonlyArray<KeyInput>
+  /** The provider's public key, as it shows it (hex, base64, base64 SPKI, PEM, `whpk_...`): for Ed25519 and ECDSA schemes. */
+  publicKey?: KeyInput
+  /** Several public keys; any may match. `secretIndex` counts them after the secrets. */
+  publicKeys?: ReadonlyArray<KeyInput>
   /** Construction params the scheme's message names as `{NAME}` (e.g. Sigma's `business_id`). */
   params?: Readonly<Record<string, string>>
   /** The replay window in seconds; `null` turns it off; absent keeps the scheme's default. */
+  tolerance?: Seconds | null
+}
+
+/** How a signer is configured. */
+export interface SignerOptions {
+  /** The secret of an HMAC or token scheme (the first of `secrets` signs). */
+  secret?: KeyInput
+  secrets?: ReadonlyArray<KeyInput>
+  /** The private key of a public-key scheme: `whsk_...`, a PKCS#8 PEM block, or a 64-hex-digit Ed25519 seed. */
+  privateKey?: KeyInput
+  /** Construction params the scheme's message names as `{NAME}`. */
+  params?: Readonly<Record<string, string>>
+  /** Accepted for symmetry with `ConfigOptions`; signing has no window. */
   tolerance?: Seconds | null
 }
 
@@ -103,6 +215,14 @@ export interface ConfigOptions {
 export interface VerifyOptions {
   /** The time to verify at (Unix seconds or a Date); the system clock when absent. For tests. */
   now?: Seconds | Date | null
+  /**
+   * The URL the provider called (scheme, host, path, query), for schemes that sign it
+   * (`square`, `twilio`, `hubspot`, `trello`, ...); behind a proxy, the public one.
+   * Without it such a scheme throws ConfigurationError `missing_param`.
+   */
+  url?: string | Uint8Array | null
+  /** The request method (`POST`), for schemes that sign it (`hubspot`). */
+  method?: string | Uint8Array | null
 }
 
 /** What a successful verification established. */
@@ -113,18 +233,23 @@ export interface Verified {
    * `tolerance: null`) it is the nearest double.
    */
   timestamp: number | null
-  /** The message id sent (its UTF-8 text; non-UTF-8 bytes as latin1), or null when the scheme has none. */
+  /**
+   * The message id sent, as text when its bytes are UTF-8; null when they are not, or when
+   * the scheme has no id. The same rule in every language.
+   */
   id: string | null
-  /** Which secret matched: 0 is the first. Watch it to finish a rotation. */
+  /** The message id's bytes exactly as sent (Node hands header bytes over as latin-1), or null without an id. */
+  idBytes: Buffer | null
+  /** Which key matched: secrets first (0 is the first), then public keys. Watch it to finish a rotation. */
   secretIndex: number
 }
 
-/** The stable codes of errors about a request. */
+/** The stable codes of errors about a request (the core's table, `hooksig::CODES`). */
 export type VerificationCode =
   'missing_header' | 'invalid_header' | 'timestamp_too_old' | 'timestamp_in_future' | 'signature_mismatch'
 
-/** The stable codes of errors about a configuration. */
-export type ConfigurationCode = 'unknown_preset' | 'invalid_scheme' | 'invalid_secret' | 'missing_param'
+/** The stable codes of errors about a configuration or a call's request context. */
+export type ConfigurationCode = 'unknown_preset' | 'invalid_scheme' | 'invalid_secret' | 'missing_param' | 'invalid_key'
 
 /** The base of hooksig's errors: an `Error` with a stable `code`, the same string in every language. */
 export declare class HooksigError extends Error {
@@ -141,42 +266,64 @@ export declare class VerificationError extends HooksigError {
   readonly code: VerificationCode
 }
 
-/** The scheme, secrets, params or tolerance are wrong; raised when a Verifier or Signer is built. */
+/**
+ * The scheme, secrets, keys, params or tolerance are wrong (raised when a Verifier or
+ * Signer is built), or a call lacks the URL or method its scheme signs (`missing_param`,
+ * raised by verify, isValid and sign): a programming error, not a bad request.
+ */
 export declare class ConfigurationError extends HooksigError {
   readonly code: ConfigurationCode
 }
 
 /**
- * Verifies webhook requests for one scheme under one or more secrets, in constant time.
- * Build it once at startup (every configuration error is thrown here); it is immutable.
+ * Verifies webhook requests for one scheme under its secrets or public keys, in constant
+ * time. Build it once at startup (every configuration error is thrown here); it is immutable.
  *
  * @example
  * const { Verifier } = require('hooksig')
  * const verifier = new Verifier('stripe', { secret: process.env.STRIPE_WEBHOOK_SECRET })
  * const { timestamp } = verifier.verify(rawBody, req.headers)
  *
- * @throws {ConfigurationError} `unknown_preset`, `invalid_scheme`, `invalid_secret`, `missing_param`.
+ * @example
+ * // Public keys (Discord: Ed25519, hex) and URL-signed schemes (Square: the notification URL).
+ * const discord = new Verifier('discord', { publicKey: process.env.DISCORD_PUBLIC_KEY })
+ * const square = new Verifier('square', { secret: process.env.SQUARE_SIGNATURE_KEY })
+ * square.verify(rawBody, req.headers, { url: 'https://example.com/webhooks/square' })
+ *
+ * @throws {ConfigurationError} `unknown_preset`, `invalid_scheme`, `invalid_secret`, `invalid_key`, `missing_param`.
  * @throws {TypeError} an argument of the wrong type.
+ * @throws {RangeError} a number out of range (a negative or fractional `tolerance`).
  */
 export declare class Verifier {
   constructor(scheme: SchemeInput, options?: ConfigOptions)
   /**
    * Verifies a request: `body` must be the raw bytes exactly as received.
    * @throws {VerificationError} when it does not verify (`error.code` says why).
+   * @throws {ConfigurationError} `missing_param` when the scheme signs the URL or method and `options` lacks it.
    * @throws {TypeError} an argument of the wrong type.
+   * @throws {RangeError} `now` out of range.
    */
   verify(body: Body, headers: HeadersInput, options?: VerifyOptions): Verified
   /**
-   * Returns whether a request verifies. A bad request is `false`; a wrong argument type still throws.
+   * Returns whether a request verifies. A bad request is `false`; a wrong argument, or a
+   * missing URL or method for a scheme that signs them, still throws.
+   * @throws {ConfigurationError} `missing_param`.
    * @throws {TypeError} an argument of the wrong type.
+   * @throws {RangeError} `now` out of range.
    */
   isValid(body: Body, headers: HeadersInput, options?: VerifyOptions): boolean
   /** The scheme in force, as a plain object. */
   readonly scheme: Scheme
   /** The replay window in force, in seconds, or null for none. */
   readonly tolerance: number | null
-  /** How many secrets are accepted. */
+  /** How many keys are accepted: secrets, then public keys. */
   readonly secretCount: number
+  /** The names of the headers verify reads; every other header is ignored. */
+  readonly headerNames: string[]
+  /** Whether verify needs `{ url }`: the scheme signs the request URL. */
+  readonly needsUrl: boolean
+  /** Whether verify needs `{ method }`: the scheme signs the request method. */
+  readonly needsMethod: boolean
 }
 
 /** Per-call options of `Signer.sign`. */
@@ -185,22 +332,29 @@ export interface SignOptions {
   timestamp?: Seconds | Date | null
   /** The message id, where the scheme has one; a random `msg_` id when absent. */
   id?: string | null
+  /** The URL the request goes to, for schemes that sign it. */
+  url?: string | Uint8Array | null
+  /** The request method, for schemes that sign it. */
+  method?: string | Uint8Array | null
 }
 
 /**
- * Produces the headers a provider would send, signed with the first secret: for tests
- * and for senders.
+ * Produces the headers a provider would send, signed with the first secret or the
+ * private key: for tests and for senders.
  *
  * @example
  * const headers = new Signer('noyo', { secret }).sign(body)
  * await fetch(url, { method: 'POST', headers, body })
+ *
+ * @throws {ConfigurationError} as `Verifier`, and `invalid_key` for a bad private key.
  */
 export declare class Signer {
-  constructor(scheme: SchemeInput, options?: ConfigOptions)
+  constructor(scheme: SchemeInput, options?: SignerOptions)
   /**
    * Signs a body and returns the headers to send, `{ name: value }`. Values are byte
    * strings: Node's http and fetch send them as exactly the signed bytes.
    * @throws {VerificationError} `invalid_header` for an id with control characters or a timestamp of more than 18 digits.
+   * @throws {ConfigurationError} `missing_param` when the scheme signs the URL or method and `options` lacks it.
    */
   sign(body: Body, options?: SignOptions): Record<string, string>
   /** The scheme in force, as a plain object. */

@@ -1,59 +1,24 @@
 'use strict'
 // hooksig for Node.js: constant-time webhook signature verification and signing.
 //
-// This file is the public API. It checks argument types (a wrong type is a TypeError
-// raised here), turns bodies and headers into what the native addon takes, and maps the
-// addon's errors (a JS Error whose `code` is the core's stable code) to
-// VerificationError / ConfigurationError. Every verification rule lives in the Rust core.
+// This file is the public API and its plain path: it checks arguments (a wrong type is a
+// TypeError, a value out of range a RangeError, raised here), converts the body and the
+// headers into what the native addon takes, calls it, and maps its errors by the core's
+// table of codes (errors.js). Every verification rule lives in the Rust core. The speed
+// tricks of the per-request path are in fast.js, which declines whenever the plain path
+// must answer.
 
 const { inspect } = require('node:util')
 const native = require('./native.js')
-
-/** The codes of errors about a request. */
-const VERIFICATION_CODES = Object.freeze([
-  'missing_header',
-  'invalid_header',
-  'timestamp_too_old',
-  'timestamp_in_future',
-  'signature_mismatch',
-])
-
-/** The codes of errors about a verifier's or signer's configuration. */
-const CONFIGURATION_CODES = Object.freeze(['unknown_preset', 'invalid_scheme', 'invalid_secret', 'missing_param'])
-
-const isVerificationCode = new Set(VERIFICATION_CODES)
-const isConfigurationCode = new Set(CONFIGURATION_CODES)
-
-/** The base of hooksig's errors: an Error with a stable `code`. */
-class HooksigError extends Error {
-  constructor(code, message) {
-    super(message)
-    this.code = code
-  }
-  get name() {
-    return this.constructor.name
-  }
-}
-
-/** The request does not verify: `code` says why (`signature_mismatch`, ...). */
-class VerificationError extends HooksigError {}
-
-/** The scheme, secrets, params or tolerance are wrong: `code` says which. */
-class ConfigurationError extends HooksigError {}
-
-/** Turns an error thrown by the addon into hooksig's own error class. */
-function mapError(err) {
-  const code = err && err.code
-  if (isVerificationCode.has(code)) return new VerificationError(code, err.message)
-  if (isConfigurationCode.has(code)) return new ConfigurationError(code, err.message)
-  const message = `hooksig: ${err && err.message ? String(err.message).replace(/^hooksig: /, '') : String(err)}`
-  // Otherwise the addon refused an argument this file should have refused first...
-  if (code === 'ERR_INVALID_ARG_TYPE' || (err && err.code === 'InvalidArg')) return new TypeError(message)
-  // ...or caught a panic (a bug): a plain Error that says so, never a crash.
-  const internal = new Error(message)
-  internal.code = code || 'ERR_HOOKSIG_INTERNAL'
-  return internal
-}
+const {
+  VERIFICATION_CODES,
+  CONFIGURATION_CODES,
+  HooksigError,
+  VerificationError,
+  ConfigurationError,
+  mapError,
+} = require('./errors.js')
+const { FastPath, PLAIN } = require('./fast.js')
 
 function describe(value) {
   if (value === null) return 'null'
@@ -166,20 +131,23 @@ function flattenHeaders(headers) {
   return flat
 }
 
-/** Checks a number of seconds (a non-negative integer or a bigint); a Date is taken too. */
+/**
+ * Checks a number of seconds (a non-negative integer number or bigint; a Date where
+ * `allowDate`): a TypeError for another type, a RangeError for a value out of range.
+ */
 function toSeconds(value, what, allowDate) {
   if (typeof value === 'number') {
     if (Number.isSafeInteger(value) && value >= 0) return value
-    throw new TypeError(`hooksig: ${what} must be a non-negative integer number of seconds, not ${value}`)
+    throw new RangeError(`hooksig: ${what} must be a non-negative integer number of seconds, not ${value}`)
   }
   if (typeof value === 'bigint') {
     if (value >= 0n && value < 1n << 64n) return value
-    throw new TypeError(`hooksig: ${what} must be a non-negative integer below 2^64, not ${value}`)
+    throw new RangeError(`hooksig: ${what} must be a non-negative integer below 2^64, not ${value}`)
   }
   if (allowDate && value instanceof Date) {
     const ms = value.getTime()
     if (Number.isFinite(ms) && ms >= 0) return Math.floor(ms / 1000)
-    throw new TypeError(`hooksig: ${what} must be a valid Date after 1970`)
+    throw new RangeError(`hooksig: ${what} must be a valid Date after 1970`)
   }
   throw new TypeError(
     `hooksig: ${what} must be ${allowDate ? 'a Date, ' : ''}a number or a bigint of Unix seconds, not ${describe(value)}`,
@@ -199,43 +167,56 @@ function checkOptions(options, allowed, where) {
   return options
 }
 
-const CONFIG_OPTIONS = ['secret', 'secrets', 'params', 'tolerance']
+/** The options of `new Verifier(scheme, options)`. */
+const VERIFIER_OPTIONS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance']
+/** The options of `new Signer(scheme, options)`. */
+const SIGNER_OPTIONS = ['secret', 'secrets', 'privateKey', 'params', 'tolerance']
 
-/** Turns (scheme, options) into the addon's constructor arguments. */
-function configArgs(scheme, options, where) {
-  let preset
-  let schemeJson
+/** A list from `one`/`many` options (`secret`/`secrets`, `publicKey`/`publicKeys`). */
+function listOption(opts, one, many, what, where) {
+  if (opts[one] !== undefined && opts[many] !== undefined) {
+    throw new TypeError(`hooksig: give ${where} either \`${one}\` or \`${many}\`, not both`)
+  }
+  if (opts[one] !== undefined) return [opts[one]]
+  if (opts[many] === undefined) return []
+  if (!Array.isArray(opts[many])) {
+    throw new TypeError(`hooksig: ${many} must be an array of strings or Uint8Arrays, not ${describe(opts[many])}`)
+  }
+  return opts[many]
+}
+
+/** A secret or key as bytes: a string is its UTF-8 text; copies made here go in `owned`. */
+function keyBytes(value, what, owned) {
+  if (typeof value === 'string') {
+    const bytes = Buffer.from(value, 'utf8')
+    if (owned) owned.push(bytes)
+    return bytes
+  }
+  if (value instanceof Uint8Array) return value
+  throw new TypeError(`hooksig: ${what} must be a string or a Uint8Array, not ${describe(value)}`)
+}
+
+/** Turns (scheme, options) into the addon's ConfigArgs; `owned` collects secret copies to wipe. */
+function configArgs(scheme, options, allowed, where, owned) {
+  let text
   if (typeof scheme === 'string') {
-    preset = scheme // the core tells a preset name from a scheme's JSON text
+    text = scheme // the core tells a preset name from a scheme's JSON text
   } else if (scheme !== null && typeof scheme === 'object' && !Array.isArray(scheme)) {
-    schemeJson = JSON.stringify(scheme)
+    text = JSON.stringify(scheme)
   } else {
     throw new TypeError(
       `hooksig: ${where} takes a preset name, a scheme object or a scheme JSON string, not ${describe(scheme)}`,
     )
   }
-  const opts = checkOptions(options, CONFIG_OPTIONS, where)
-  if (opts.secret !== undefined && opts.secrets !== undefined) {
-    throw new TypeError(`hooksig: give ${where} either \`secret\` or \`secrets\`, not both`)
-  }
-  let list = []
-  if (opts.secret !== undefined) list = [opts.secret]
-  else if (opts.secrets !== undefined) {
-    if (!Array.isArray(opts.secrets)) {
-      throw new TypeError(`hooksig: secrets must be an array of strings or Uint8Arrays, not ${describe(opts.secrets)}`)
-    }
-    list = opts.secrets
-  }
-  const owned = []
-  const secrets = list.map((secret) => {
-    if (typeof secret === 'string') {
-      const bytes = Buffer.from(secret, 'utf8')
-      owned.push(bytes)
-      return bytes
-    }
-    if (secret instanceof Uint8Array) return secret
-    throw new TypeError(`hooksig: a secret must be a string or a Uint8Array, not ${describe(secret)}`)
-  })
+  const opts = checkOptions(options, allowed, where)
+  const secrets = listOption(opts, 'secret', 'secrets', 'a secret', where).map((s) => keyBytes(s, 'a secret', owned))
+  const publicKeys = listOption(opts, 'publicKey', 'publicKeys', 'a public key', where).map((k) =>
+    keyBytes(k, 'a public key', undefined),
+  )
+  const privateKey =
+    opts.privateKey === undefined || opts.privateKey === null
+      ? undefined
+      : keyBytes(opts.privateKey, 'privateKey', owned)
   let params
   if (opts.params !== undefined && opts.params !== null) {
     if (typeof opts.params !== 'object' || Array.isArray(opts.params)) {
@@ -249,82 +230,111 @@ function configArgs(scheme, options, where) {
       params[name] = value
     }
   }
-  const toleranceGiven = 'tolerance' in opts && opts.tolerance !== undefined
+  const toleranceGiven = opts.tolerance !== undefined
   const tolerance =
     toleranceGiven && opts.tolerance !== null ? toSeconds(opts.tolerance, 'tolerance', false) : undefined
-  return { args: [preset, schemeJson, secrets, params, toleranceGiven, tolerance], owned }
+  return { scheme: text, secrets, publicKeys, privateKey, params, toleranceGiven, tolerance }
 }
 
 /** Builds a native object, wiping the secret bytes this file made once the addon has copied them. */
-function build(NativeClass, scheme, options, where) {
-  const { args, owned } = configArgs(scheme, options, where)
+function build(NativeClass, scheme, options, allowed, where) {
+  const owned = []
   try {
-    return new NativeClass(...args)
+    const args = configArgs(scheme, options, allowed, where, owned)
+    return new NativeClass(args)
   } catch (err) {
-    throw mapError(err)
+    throw err instanceof TypeError || err instanceof RangeError ? err : mapError(err)
   } finally {
     for (const bytes of owned) bytes.fill(0)
   }
 }
 
-const NOW_OPTIONS = ['now']
-
-function nowOf(options) {
-  if (options === undefined) return undefined
-  const opts = checkOptions(options, NOW_OPTIONS, 'verify')
-  return opts.now === undefined || opts.now === null ? undefined : toSeconds(opts.now, 'now', true)
+/** A URL or method for the core: a string (a byte string as Node gives it) or bytes. */
+function contextBytes(value, what) {
+  if (value === undefined || value === null) return undefined
+  if (typeof value === 'string' || value instanceof Uint8Array) return value
+  throw new TypeError(`hooksig: ${what} must be a string or a Uint8Array, not ${describe(value)}`)
 }
 
+const VERIFY_OPTIONS = ['now', 'url', 'method']
+
+/** The request context of a verify call: `{ now, url, method }`, checked. */
+function contextOf(options) {
+  const opts = checkOptions(options, VERIFY_OPTIONS, 'verify')
+  return {
+    now: opts.now === undefined || opts.now === null ? undefined : toSeconds(opts.now, 'now', true),
+    url: contextBytes(opts.url, 'url'),
+    method: contextBytes(opts.method, 'method'),
+  }
+}
+
+const NO_CONTEXT = Object.freeze({ now: undefined, url: undefined, method: undefined })
+
+/** The plain path alone, for the tests that hold it to the same answers (set below). */
+let plainVerify
+
 /**
- * Verifies webhook requests for one scheme under one or more secrets.
+ * Verifies webhook requests for one scheme under its secrets or public keys.
  * Build it once at startup; it is immutable and cheap to call.
  */
 class Verifier {
   constructor(scheme, options) {
-    const inner = build(native.NativeVerifier, scheme, options, 'Verifier')
-    // The hot path: native functions bound to this verifier, (body, now, out, ...headers).
-    const [verify, isValid] = inner.hotFunctions()
-    this.#native = inner
-    this.#verify = verify
-    this.#isValid = isValid
+    this.#native = build(native.NativeVerifier, scheme, options, VERIFIER_OPTIONS, 'Verifier')
+    this.#fast = new FastPath(this.#native)
   }
 
   // Private fields: in-object and invisible to inspect, JSON and enumeration.
   #native
-  #verify
-  #isValid
-  // The addon writes [secretIndex, timestamp or NaN] here: cheaper than a native object.
-  #out = new Float64Array(2)
+  #fast
+
+  static {
+    plainVerify = (verifier, body, headers, options) => {
+      const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
+      return verifier.#plainVerify(toBytes(body), headers, now, url, method)
+    }
+  }
 
   /** Verifies a request; returns what it established or throws VerificationError. */
   verify(body, headers, options) {
     const bytes = body instanceof Uint8Array ? body : toBytes(body)
-    const flat = flattenHeaders(headers)
-    const now = options === undefined ? undefined : nowOf(options)
-    const out = this.#out
-    let id
+    const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
+    const values = this.#fast.read(headers)
+    if (values !== PLAIN) return this.#fast.verify(bytes, values, now, url, method)
+    return this.#plainVerify(bytes, headers, now, url, method)
+  }
+
+  /**
+   * Returns whether a request verifies. A bad request is `false`; a wrong argument, or a
+   * missing URL or method for a scheme that signs them (ConfigurationError), still throws.
+   */
+  isValid(body, headers, options) {
+    const bytes = body instanceof Uint8Array ? body : toBytes(body)
+    const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
+    const values = this.#fast.read(headers)
+    if (values !== PLAIN) return this.#fast.isValid(bytes, values, now, url, method)
     try {
-      id = this.#verify(bytes, now, out, ...flat)
+      this.#plainVerify(bytes, headers, now, url, method)
+      return true
     } catch (err) {
-      throw mapError(err)
-    }
-    const timestamp = out[1]
-    return {
-      timestamp: timestamp === timestamp ? timestamp : null,
-      id: id === undefined ? null : id,
-      secretIndex: out[0],
+      if (err instanceof VerificationError) return false
+      throw err
     }
   }
 
-  /** Returns whether a request verifies (a bad request is `false`; a wrong argument type still throws). */
-  isValid(body, headers, options) {
-    const bytes = body instanceof Uint8Array ? body : toBytes(body)
+  /** The plain path: every header converted and passed on; the core judges them all. */
+  #plainVerify(bytes, headers, now, url, method) {
     const flat = flattenHeaders(headers)
-    const now = options === undefined ? undefined : nowOf(options)
+    let verified
     try {
-      return this.#isValid(bytes, now, this.#out, ...flat)
+      verified = this.#native.verify(bytes, flat, now, url, method)
     } catch (err) {
       throw mapError(err)
+    }
+    return {
+      timestamp: verified.timestamp === undefined ? null : verified.timestamp,
+      id: verified.id === undefined ? null : verified.id,
+      idBytes: verified.idBytes === undefined ? null : verified.idBytes,
+      secretIndex: verified.secretIndex,
     }
   }
 
@@ -338,31 +348,49 @@ class Verifier {
     return this.#native.tolerance()
   }
 
-  /** How many secrets are accepted. */
+  /** How many keys are accepted: secrets, then public keys (`secretIndex` counts in this order). */
   get secretCount() {
     return this.#native.secretCount()
   }
 
+  /** The names of the headers verify reads (every other header is ignored). */
+  get headerNames() {
+    return this.#native.headerNames()
+  }
+
+  /** Whether verify needs the request's URL (`{ url }`): the scheme signs it. */
+  get needsUrl() {
+    return this.#native.needsUrl()
+  }
+
+  /** Whether verify needs the request's method (`{ method }`): the scheme signs it. */
+  get needsMethod() {
+    return this.#native.needsMethod()
+  }
+
   [inspect.custom]() {
-    return `Verifier { signatureHeader: ${JSON.stringify(this.scheme.signature_header)}, secrets: ${this.secretCount}, tolerance: ${this.tolerance} }`
+    return `Verifier { headers: ${JSON.stringify(this.headerNames)}, keys: ${this.secretCount}, tolerance: ${this.tolerance} }`
   }
 
   toJSON() {
-    return { scheme: this.scheme, secrets: this.secretCount, tolerance: this.tolerance }
+    return { scheme: this.scheme, keys: this.secretCount, tolerance: this.tolerance }
   }
 }
 
-const SIGN_OPTIONS = ['timestamp', 'id']
+const SIGN_OPTIONS = ['timestamp', 'id', 'url', 'method']
 
 /** Produces the signature headers a provider would send (for tests and for senders). */
 class Signer {
   constructor(scheme, options) {
-    Object.defineProperty(this, '_native', { value: build(native.NativeSigner, scheme, options, 'Signer') })
+    this.#native = build(native.NativeSigner, scheme, options, SIGNER_OPTIONS, 'Signer')
   }
+
+  #native
 
   /**
    * Signs a body; returns the headers to send as an object `{ name: value }`.
-   * `timestamp` defaults to now; `id`, where the scheme has one, to a random `msg_` id.
+   * `timestamp` defaults to now; `id`, where the scheme has one, to a random `msg_` id;
+   * `url` and `method` are the request's, for schemes that sign them.
    */
   sign(body, options) {
     const bytes = toBytes(body)
@@ -372,9 +400,11 @@ class Signer {
     if (opts.id !== undefined && opts.id !== null && typeof opts.id !== 'string') {
       throw new TypeError(`hooksig: id must be a string, not ${describe(opts.id)}`)
     }
+    const url = contextBytes(opts.url, 'url')
+    const method = contextBytes(opts.method, 'method')
     let flat
     try {
-      flat = this._native.sign(bytes, timestamp, opts.id === null ? undefined : opts.id)
+      flat = this.#native.sign(bytes, timestamp, opts.id === null ? undefined : opts.id, url, method)
     } catch (err) {
       throw mapError(err)
     }
@@ -385,11 +415,11 @@ class Signer {
 
   /** The scheme in force, as a plain object. */
   get scheme() {
-    return JSON.parse(this._native.schemeJson())
+    return JSON.parse(this.#native.schemeJson())
   }
 
   [inspect.custom]() {
-    return `Signer { signatureHeader: ${JSON.stringify(this.scheme.signature_header)} }`
+    return `Signer { scheme: ${JSON.stringify(this.scheme.signature_header || this.scheme.signature_headers)} }`
   }
 
   toJSON() {
@@ -427,6 +457,6 @@ module.exports = {
   CONFIGURATION_CODES,
   presets,
   presetScheme,
-  // For the framework helpers in this package; not part of the documented API.
-  _internal: { toBytes, flattenHeaders, mapError },
+  // For the framework helpers and tests of this package; not part of the documented API.
+  _internal: { toBytes, flattenHeaders, mapError, plainVerify },
 }

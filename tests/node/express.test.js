@@ -264,3 +264,75 @@ test('the middleware sees the raw bytes whatever parser runs elsewhere', async (
     }
   })
 })
+
+test('URL-signed presets: the request URL, publicUrl behind a proxy, and the method', async (t) => {
+  const secret = 'square-signature-key'
+  const body = '{"data":{"type":"payment"}}'
+  const signer = new Signer('square', { secret })
+  const app = express()
+  const answer = (req, res) => res.json({ type: req.body.data.type })
+  app.post('/webhooks/square', webhook('square', { secret }), answer)
+  const router = express.Router()
+  router.post('/square', webhook('square', { secret }), answer)
+  app.use('/mounted', router) // req.originalUrl keeps the mount path
+  app.post('/public', webhook('square', { secret, publicUrl: 'https://hooks.example.com/webhooks/square' }), answer)
+  app.post(
+    '/forwarded',
+    webhook('square', {
+      secret,
+      publicUrl: (req) => `https://${req.get('x-forwarded-host')}${req.originalUrl}`,
+    }),
+    answer,
+  )
+  app.post('/hubspot', webhook('hubspot', { secret: 'client-secret' }), (req, res) => res.json(req.body))
+  const { url, stop } = await listen(app)
+  t.after(stop)
+
+  const send = (path, signedUrl, extra = {}) =>
+    post(`${url}${path}`, body, { ...signer.sign(body, { url: signedUrl }), ...extra })
+  for (const path of ['/webhooks/square?shop=1', '/mounted/square']) {
+    const ok = await send(path, `${url}${path}`)
+    assert.deepEqual([ok.status, ok.json], [200, { type: 'payment' }], path)
+    const elsewhere = await send(path, `${url}/other`)
+    assert.deepEqual([elsewhere.status, elsewhere.json], [403, { error: 'signature_mismatch' }], path)
+  }
+  const public_ = 'https://hooks.example.com/webhooks/square'
+  assert.equal((await send('/webhooks/square', public_)).status, 403)
+  assert.equal((await send('/public', public_)).status, 200)
+  const forwarded = await send('/forwarded', 'https://hooks.example.com/forwarded', {
+    'x-forwarded-host': 'hooks.example.com',
+  })
+  assert.equal(forwarded.status, 200, forwarded.text)
+
+  const hubspot = new Signer('hubspot', { secret: 'client-secret' })
+  const signed = hubspot.sign('[{"eventId":1}]', { url: `${url}/hubspot`, method: 'POST' })
+  const res = await post(`${url}/hubspot`, '[{"eventId":1}]', signed)
+  assert.deepEqual([res.status, res.json], [200, [{ eventId: 1 }]])
+  const wrongMethod = hubspot.sign('[{"eventId":1}]', { url: `${url}/hubspot`, method: 'PUT' })
+  assert.equal((await post(`${url}/hubspot`, '[{"eventId":1}]', wrongMethod)).status, 403)
+})
+
+test('after express.json with captureRawBody, the parsed body is kept, not parsed again', async (t) => {
+  const secret = 'noyo-secret'
+  const app = express()
+  const parsedBy = Symbol('parsed by express.json')
+  app.use(express.json({ verify: captureRawBody }))
+  app.use((req, _res, next) => {
+    if (req.body && typeof req.body === 'object') Object.defineProperty(req.body, parsedBy, { value: true })
+    next()
+  })
+  app.post('/hook', webhook('noyo', { secret }), (req, res) =>
+    res.json({ same: req.body[parsedBy] === true, body: req.body, ts: req.webhook.timestamp }),
+  )
+  const { url, stop } = await listen(app)
+  t.after(stop)
+  const body = '{ "event_type": "member.created" }'
+  const headers = new Signer('noyo', { secret }).sign(body)
+  const res = await post(`${url}/hook`, body, headers)
+  assert.equal(res.status, 200, res.text)
+  assert.deepEqual(res.json.body, { event_type: 'member.created' })
+  assert.equal(res.json.same, true)
+  // A JSON body under another content type is still parsed by the middleware itself.
+  const text = await post(`${url}/hook`, body, { ...headers, 'content-type': 'text/plain' })
+  assert.deepEqual([text.status, text.json.body, text.json.same], [200, { event_type: 'member.created' }, false])
+})

@@ -102,3 +102,67 @@ test('webhookHandler options and verifyRequest', async () => {
   await assert.rejects(verifyRequest(used, verifier), (err) => err.code === 'raw_body_unavailable')
   await assert.rejects(verifyRequest({}, verifier), TypeError)
 })
+
+test('Content-Length: digits only (after trimming spaces) is a length; anything else is not', async () => {
+  const verifier = new Verifier('github', { secret: 's3cret' })
+  const body = 'abcdef'
+  const headers = new Signer('github', { secret: 's3cret' }).sign(body)
+  const request = (length) =>
+    new Request('http://x/', { method: 'POST', body, headers: { ...headers, 'content-length': length } })
+  // Not a length: the bytes are counted (6, under the limit), as Number() would not have done.
+  for (const length of ['1e6', '0x10', '+6', '', '6 6', '1e1', '0b1']) {
+    const verified = await verifyRequest(request(length), verifier, { limit: 8, json: false })
+    assert.equal(verified.rawBody.toString(), body, JSON.stringify(length))
+  }
+  // A length: trusted to refuse early when above the limit.
+  for (const length of [' 9 ', '\t10', '0009']) {
+    await assert.rejects(verifyRequest(request(length), verifier, { limit: 8, json: false }), (err) => {
+      assert.deepEqual([err.status, err.code], [413, 'body_too_large'], JSON.stringify(length))
+      return true
+    })
+  }
+})
+
+test('URL-signed presets: request.url and method are passed; publicUrl replaces the URL', async () => {
+  const secret = 'square-signature-key'
+  const body = '{"data":{"type":"payment"}}'
+  const signer = new Signer('square', { secret })
+  const local = 'http://127.0.0.1:3000/webhooks/square?x=1'
+  const public_ = 'https://hooks.example.com/webhooks/square?x=1'
+  const request = (signedUrl) =>
+    new Request(local, { method: 'POST', body, headers: signer.sign(body, { url: signedUrl }) })
+
+  assert.deepEqual((await verifyRequest(request(local), 'square', { secret })).body, { data: { type: 'payment' } })
+  await assert.rejects(
+    verifyRequest(request(public_), 'square', { secret }),
+    (err) => err instanceof VerificationError && err.code === 'signature_mismatch',
+  )
+  await verifyRequest(request(public_), 'square', { secret, publicUrl: public_ })
+  const fromRequest = (r) => r.url.replace('http://127.0.0.1:3000', 'https://hooks.example.com')
+  await verifyRequest(request(public_), 'square', { secret, publicUrl: fromRequest })
+  const handler = webhookHandler('square', { secret, publicUrl: fromRequest }, (hook) => Response.json(hook.body))
+  assert.equal((await handler(request(public_))).status, 200)
+  assert.equal((await handler(request(local))).status, 403)
+
+  // HubSpot v3 signs the method too.
+  const hubspot = new Signer('hubspot', { secret: 'client-secret' })
+  const hubspotRequest = new Request(local, {
+    method: 'POST',
+    body: '[]',
+    headers: hubspot.sign('[]', { url: local, method: 'POST' }),
+  })
+  assert.deepEqual((await verifyRequest(hubspotRequest, 'hubspot', { secret: 'client-secret' })).body, [])
+  await assert.rejects(verifyRequest(request(local), 'square', { secret, publicUrl: 5 }), TypeError)
+})
+
+test('public keys through the fetch helper: Discord (Ed25519)', async () => {
+  const seed = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60'
+  const publicKey = 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'
+  const body = '{"type":1}'
+  const headers = new Signer('discord', { privateKey: seed }).sign(body)
+  const handler = webhookHandler('discord', { publicKey }, (hook) => Response.json({ type: hook.body.type }))
+  const ok = await handler(new Request('http://x/interactions', { method: 'POST', body, headers }))
+  assert.deepEqual([ok.status, await ok.json()], [200, { type: 1 }])
+  const bad = await handler(new Request('http://x/interactions', { method: 'POST', body: '{"type":2}', headers }))
+  assert.deepEqual([bad.status, await bad.json()], [403, { error: 'signature_mismatch' }])
+})

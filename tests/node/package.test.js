@@ -39,6 +39,32 @@ test('the .d.ts files declare exactly the runtime exports', () => {
   }
 })
 
+/** The string literals of a union type declared in index.d.ts. */
+function unionOf(text, name) {
+  const match = new RegExp(`export type ${name} =([^;]*?)\\n\\n`).exec(text)
+  assert.ok(match, `index.d.ts declares ${name}`)
+  return [...match[1].matchAll(/'([^']+)'/g)].map((m) => m[1])
+}
+
+test("index.d.ts's PresetName and code unions are the addon's presets and the core's codes", () => {
+  const text = fs.readFileSync(path.join(ROOT, 'node', 'index.d.ts'), 'utf8')
+  const { presets, VERIFICATION_CODES, CONFIGURATION_CODES } = require('hooksig')
+  assert.deepEqual(
+    unionOf(text, 'PresetName'),
+    presets.map((p) => p.name),
+  )
+  assert.deepEqual(unionOf(text, 'VerificationCode'), [...VERIFICATION_CODES])
+  assert.deepEqual(unionOf(text, 'ConfigurationCode'), [...CONFIGURATION_CODES])
+  // The code lists come from the core's table (the addon's codes()), not from a list here.
+  const native = require('../../node/native.js')
+  const codes = native.codes()
+  assert.deepEqual([...VERIFICATION_CODES, ...CONFIGURATION_CODES].sort(), codes.map((c) => c.name).sort())
+  assert.deepEqual(
+    codes.map((c) => c.number),
+    codes.map((_, i) => i + 1),
+  )
+})
+
 test('the ESM entry points export the same objects as CommonJS', async () => {
   for (const entry of ['hooksig', 'hooksig/express', 'hooksig/fetch']) {
     const esm = await import(entry)

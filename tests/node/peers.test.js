@@ -41,7 +41,12 @@ for (const [name, Peer, prefix] of [
         [`${prefix}-signature`]: peer.sign(id, new Date(ts * 1000), body),
       }
       const verifier = new Verifier(preset, { secret })
-      assert.deepEqual(verifier.verify(body, headers), { timestamp: ts, id, secretIndex: 0 })
+      assert.deepEqual(verifier.verify(body, headers), {
+        timestamp: ts,
+        id,
+        idBytes: Buffer.from(id),
+        secretIndex: 0,
+      })
       assert.throws(() => verifier.verify(body + '!', headers), VerificationError)
       // Rotation: the peer's signature under the old secret, next to a new one.
       const rotating = new Verifier(preset, { secrets: [whsec(), secret] })
@@ -64,7 +69,12 @@ test('stripe signs (generateTestHeaderString), hooksig verifies; hooksig signs, 
     const ts = now()
     const header = stripeWebhooks.generateTestHeaderString({ payload: body, secret, timestamp: ts })
     const verifier = new Verifier('stripe', { secret })
-    assert.deepEqual(verifier.verify(body, { 'stripe-signature': header }), { timestamp: ts, id: null, secretIndex: 0 })
+    assert.deepEqual(verifier.verify(body, { 'stripe-signature': header }), {
+      timestamp: ts,
+      id: null,
+      idBytes: null,
+      secretIndex: 0,
+    })
     assert.throws(
       () => verifier.verify(body + ' ', { 'stripe-signature': header }),
       (e) => e.code === 'signature_mismatch',
@@ -86,6 +96,7 @@ test('@octokit/webhooks-methods signs, hooksig verifies; hooksig signs, octokit 
     assert.deepEqual(verifier.verify(body, { 'x-hub-signature-256': signature }), {
       timestamp: null,
       id: null,
+      idBytes: null,
       secretIndex: 0,
     })
     assert.equal(verifier.isValid(body + '.', { 'x-hub-signature-256': signature }), false)

@@ -1,13 +1,16 @@
 'use strict'
-// Every conformance vector (tests/vectors/**/*.json) through the public Node API, with the
-// headers as an object (IncomingHttpHeaders-style), a fetch Headers, [name, value] pairs,
-// a Map and a flat rawHeaders array, and the body as a string, Buffer and Uint8Array.
+// Every conformance vector (tests/vectors/**/*.json, but http.json: the helper contract,
+// run by http.test.js) through the public Node API, with the headers as an object
+// (IncomingHttpHeaders-style), a fetch Headers, [name, value] pairs, a Map and a flat
+// rawHeaders array, and the body as a string, Buffer and Uint8Array; then once more
+// through the plain path alone (index.js), which must give the same answers as the fast
+// path (fast.js) that verify takes whenever it can.
 
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { Verifier, Signer, VerificationError, ConfigurationError, CONFIGURATION_CODES } = require('hooksig')
+const { Verifier, Signer, VerificationError, ConfigurationError, CONFIGURATION_CODES, _internal } = require('hooksig')
 
 const VECTORS = path.join(__dirname, '..', 'vectors')
 
@@ -16,7 +19,7 @@ function jsonFiles(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) out.push(...jsonFiles(full))
-    else if (entry.name.endsWith('.json')) out.push(full)
+    else if (entry.name.endsWith('.json') && full !== path.join(VECTORS, 'http.json')) out.push(full)
   }
   return out.sort()
 }
@@ -43,9 +46,20 @@ function secretOf(secret) {
 
 function configOf(c) {
   const options = { secrets: (c.secrets || []).map(secretOf) }
+  if (c.public_keys && c.op !== 'sign') options.publicKeys = c.public_keys.map(secretOf)
+  if (c.private_key !== undefined && c.op === 'sign') options.privateKey = secretOf(c.private_key)
   if (c.params) options.params = c.params
   if ('tolerance' in c) options.tolerance = c.tolerance
   return options
+}
+
+/** The request context of a case: `now`, `url`, `method` where it has them. */
+function contextOf(c) {
+  const options = {}
+  if (c.now !== undefined) options.now = c.now
+  if (c.url !== undefined) options.url = c.url
+  if (c.method !== undefined) options.method = c.method
+  return Object.keys(options).length === 0 ? undefined : options
 }
 
 /**
@@ -53,7 +67,26 @@ function configOf(c) {
  * 18446744073709551615 to 2^64. Such numbers (outside strings) become bigints.
  */
 function parseVectors(text) {
-  const marked = text.replace(/([:\[,]\s*)(\d{16,})(?=\s*[,\]}])/g, '$1{"$bigint":"$2"}')
+  let marked = ''
+  let from = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (inString) {
+      if (ch === '\\') i++
+      else if (ch === '"') inString = false
+    } else if (ch === '"') {
+      inString = true
+    } else if (ch >= '0' && ch <= '9' && !/[0-9.eE+-]/.test(text[i - 1])) {
+      const number = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(i, i + 400))[0]
+      if (/^[0-9]{16,}$/.test(number)) {
+        marked += `${text.slice(from, i)}{"$bigint":"${number}"}`
+        from = i + number.length
+      }
+      i += number.length - 1
+    }
+  }
+  marked += text.slice(from)
   return JSON.parse(marked, (_key, value) =>
     value && typeof value === 'object' && typeof value.$bigint === 'string' ? BigInt(value.$bigint) : value,
   )
@@ -107,8 +140,10 @@ function bodyForms(body) {
 
 function expectOutcome(run, expect, label) {
   if (expect.error) {
+    // A configuration code at verify time is the request context missing (`missing_param`).
+    const Class = CONFIGURATION_CODES.includes(expect.error) ? ConfigurationError : VerificationError
     assert.throws(run, (err) => {
-      assert.ok(err instanceof VerificationError, `${label}: expected VerificationError, got ${err && err.name}`)
+      assert.ok(err instanceof Class, `${label}: expected ${Class.name}, got ${err && err.name}: ${err && err.message}`)
       assert.equal(err.code, expect.error, label)
       return true
     })
@@ -118,13 +153,32 @@ function expectOutcome(run, expect, label) {
   assert.equal(result.secretIndex, expect.secret_index, label)
   assert.equal(result.timestamp, expect.timestamp, label)
   assert.equal(result.id, expect.id, label)
+  // idBytes: the id's bytes as sent; id is their text when they are UTF-8.
+  if (result.idBytes === null) assert.equal(result.id, null, label)
+  else {
+    assert.ok(Buffer.isBuffer(result.idBytes), label)
+    if (result.id !== null) assert.equal(result.idBytes.toString('utf8'), result.id, label)
+  }
 }
 
-const counts = { cases: 0, verifications: 0, argumentErrors: 0, forms: {} }
+const counts = {
+  cases: 0,
+  verifications: 0,
+  plain: 0,
+  argumentErrors: 0,
+  handshakes: 0,
+  forms: {},
+}
 
 test('conformance vectors', async (t) => {
   for (const { file, c } of cases) {
-    await t.test(`${file}: ${c.name}`, () => {
+    await t.test(`${file}: ${c.name}`, (t) => {
+      if (c.op === 'handshake') {
+        // Verifier.handshake (issue 11) is not in the Node package yet: these cases are counted, not run.
+        counts.handshakes += 1
+        t.skip('op handshake: the Node package has no Verifier.handshake yet (issue 11)')
+        return
+      }
       counts.cases += 1
       const scheme = c.preset !== undefined ? c.preset : c.scheme
       const expect = c.expect
@@ -134,10 +188,18 @@ test('conformance vectors', async (t) => {
         assert.ok(expect.argument_error, 'raw_args cases expect an argument error')
         assert.throws(
           () => {
-            const options = { secrets: c.secrets }
+            const options = {}
+            if ('secrets' in c) options.secrets = c.secrets
+            if ('public_keys' in c && c.op !== 'sign') options.publicKeys = c.public_keys
+            if ('private_key' in c && c.op === 'sign') options.privateKey = c.private_key
             if ('params' in c) options.params = c.params
             if ('tolerance' in c) options.tolerance = c.tolerance
-            new Verifier(scheme, options).verify(c.body, c.headers, { now: c.now })
+            const context = { url: c.url, method: c.method }
+            if (c.op === 'sign') {
+              new Signer(scheme, options).sign(c.body, { ...(c.sign || {}), ...context })
+            } else {
+              new Verifier(scheme, options).verify(c.body, c.headers, { now: c.now, ...context })
+            }
           },
           (err) => {
             assert.ok(err instanceof TypeError || err instanceof RangeError, `${c.name}: got ${err && err.name}`)
@@ -148,26 +210,34 @@ test('conformance vectors', async (t) => {
         counts.argumentErrors += 1
         return
       }
-      const isConfigError = expect.error && CONFIGURATION_CODES.includes(expect.error)
       const Klass = c.op === 'sign' ? Signer : Verifier
-      if (isConfigError) {
-        assert.throws(
-          () => new Klass(scheme, configOf(c)),
-          (err) => err instanceof ConfigurationError && err.code === expect.error,
-        )
-        // The scheme as a JSON string gives the same answer.
-        if (typeof scheme === 'object') {
-          assert.throws(
-            () => new Klass(JSON.stringify(scheme), configOf(c)),
-            (err) => err instanceof ConfigurationError && err.code === expect.error,
-          )
+      if (expect.error && CONFIGURATION_CODES.includes(expect.error)) {
+        // Building fails with this code, or (missing_param for a URL or method) verify does.
+        let built
+        try {
+          built = new Klass(scheme, configOf(c))
+        } catch (err) {
+          assert.ok(err instanceof ConfigurationError, `${c.name}: ${err && err.name}: ${err && err.message}`)
+          assert.equal(err.code, expect.error, c.name)
+          // The scheme as a JSON string gives the same answer.
+          if (typeof scheme === 'object') {
+            assert.throws(
+              () => new Klass(JSON.stringify(scheme), configOf(c)),
+              (e) => e instanceof ConfigurationError && e.code === expect.error,
+            )
+          }
+          return
         }
-        return
+        assert.ok(built, c.name) // the operation below must fail with it
       }
       if (c.op === 'sign') {
         const signer = new Signer(scheme, configOf(c))
-        const options = { timestamp: c.sign.timestamp }
-        if (c.sign.id !== undefined) options.id = c.sign.id
+        const sign = c.sign || {}
+        const options = {}
+        if (sign.timestamp !== undefined) options.timestamp = sign.timestamp
+        if (sign.id !== undefined) options.id = sign.id
+        if (c.url !== undefined) options.url = c.url
+        if (c.method !== undefined) options.method = c.method
         const run = () => signer.sign(bytesOf(c.body), options)
         if (expect.error) return expectOutcome(run, expect, c.name)
         const wanted = Object.fromEntries(expect.headers.map(([n, v]) => [n, byteString(Buffer.from(v, 'utf8'))]))
@@ -176,30 +246,43 @@ test('conformance vectors', async (t) => {
         return
       }
       const verifier = new Verifier(scheme, configOf(c))
-      const options = c.now === undefined ? undefined : { now: c.now }
+      const options = contextOf(c)
       const headers = headerForms(c.headers)
       const bodies = bodyForms(c.body)
       for (const [hname, h] of Object.entries(headers)) {
         for (const [bname, body] of Object.entries(bodies)) {
           const label = `${c.name} [headers ${hname}, body ${bname}]`
           expectOutcome(() => verifier.verify(body, h, options), expect, label)
-          assert.equal(verifier.isValid(body, h, options), !expect.error, label)
+          if (expect.error && CONFIGURATION_CODES.includes(expect.error)) {
+            assert.throws(() => verifier.isValid(body, h, options), ConfigurationError, label)
+          } else {
+            assert.equal(verifier.isValid(body, h, options), !expect.error, label)
+          }
           counts.verifications += 1
           counts.forms[hname] = (counts.forms[hname] || 0) + 1
         }
+        // The plain path alone gives the same answer.
+        expectOutcome(
+          () => _internal.plainVerify(verifier, bodies.Buffer, h, options),
+          expect,
+          `${c.name} [plain, ${hname}]`,
+        )
+        counts.plain += 1
       }
     })
   }
 })
 
 test('enough vectors ran, in every header form', () => {
-  assert.ok(counts.cases >= 200, `only ${counts.cases} vector cases ran`)
+  assert.ok(counts.cases >= 1500, `only ${counts.cases} vector cases ran`)
+  assert.ok(counts.plain >= counts.cases, `only ${counts.plain} verifications on the plain path`)
   for (const form of ['pairs', 'rawHeaders', 'object', 'map', 'Headers']) {
     assert.ok((counts.forms[form] || 0) >= 200, `only ${counts.forms[form] || 0} verifications with headers as ${form}`)
   }
   assert.ok(counts.argumentErrors >= 1 || !cases.some(({ c }) => c.raw_args))
+  assert.ok(counts.handshakes <= 20, `${counts.handshakes} handshake cases not run`)
   console.log(
-    `# vectors: ${counts.cases} cases, ${counts.verifications} verifications, ${counts.argumentErrors} argument errors`,
+    `# vectors: ${counts.cases} cases, ${counts.verifications} verifications, ${counts.plain} on the plain path, ${counts.argumentErrors} argument errors, ${counts.handshakes} handshake cases not run`,
     counts.forms,
   )
 })

@@ -10,6 +10,8 @@ import {
   Verifier,
   presetScheme,
   presets,
+  type ConfigurationCode,
+  type PresetName,
   type Scheme,
   type Verified,
   type VerificationCode,
@@ -41,7 +43,23 @@ verifier.verify('{}', ['x-noyo-signature', 'a', 'x-noyo-timestamp', '1'])
 const ok: boolean = rotating.isValid('{}', {}, { now: 1n })
 const tolerance: number | null = fromObject.tolerance
 const count: number = fromJson.secretCount
-const header: string = verifier.scheme.signature_header
+const header: string | undefined = verifier.scheme.signature_header
+const names: string[] = verifier.headerNames
+const needs: boolean = verifier.needsUrl || verifier.needsMethod
+const idBytes: Buffer | null = result.idBytes
+
+// Public keys, private keys, and the request context of URL-signed schemes.
+const discord = new Verifier('discord', {
+  publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
+})
+new Verifier('standard-webhooks', { secret: 'whsec_bmV3', publicKeys: ['whpk_AAAA', Buffer.from('whpk_BBBB')] })
+new Signer('discord', { privateKey: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60' })
+const square = new Verifier('square', { secret: 'k' })
+square.verify('{}', incoming, { url: 'https://example.com/webhooks/square', method: 'POST', now: 1 })
+new Signer('hubspot', { secret: 'k' }).sign('[]', { url: 'https://example.com/hooks', method: 'POST' })
+const preset: PresetName = 'sendgrid'
+const ecdsa: Scheme = { algorithm: 'ecdsa-p256-sha256', signature_header: 'x-sig', key_encoding: 'spki' }
+const mailgun: Scheme = { body_fields: { signature: 'signature.signature' }, message: '{body_field:token}' }
 
 try {
   verifier.verify('{}', {})
@@ -50,8 +68,9 @@ try {
     const code: VerificationCode = err.code
     console.log(code, err.message)
   } else if (err instanceof ConfigurationError) {
-    const code: 'unknown_preset' | 'invalid_scheme' | 'invalid_secret' | 'missing_param' = err.code
-    console.log(code)
+    const code: ConfigurationCode = err.code
+    const key: 'unknown_preset' | 'invalid_scheme' | 'invalid_secret' | 'missing_param' | 'invalid_key' = code
+    console.log(key)
   }
 }
 
@@ -59,7 +78,7 @@ const headers: Record<string, string> = new Signer('stripe', { secret: 'whsec_x'
 new Signer('standard-webhooks', { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }).sign(Buffer.alloc(0), {
   id: 'msg_1',
 })
-const names: string[] = presets.map((p) => p.name)
+const presetNames: string[] = presets.map((p) => p.name)
 const svix: Scheme = presetScheme('svix')
 
 // @ts-expect-error: the body is bytes or a string
@@ -68,6 +87,12 @@ verifier.verify(42, {})
 verifier.verify('{}', { 'x-noyo-timestamp': 1700000000 })
 // @ts-expect-error: secret, not secert
 new Verifier('github', { secert: 'x' })
+// @ts-expect-error: a Verifier takes public keys, not a private key
+new Verifier('discord', { privateKey: 'x' })
+// @ts-expect-error: the URL is a string or bytes
+square.verify('{}', incoming, { url: new URL('https://example.com') })
+// @ts-expect-error: PresetName holds the presets' names only
+const notPreset: PresetName = 'acme'
 // @ts-expect-error: the result is read-only data of known shape
 const wrong: string = result.secretIndex
 
@@ -81,6 +106,12 @@ app.post('/hooks/noyo', webhook('noyo', { secret: 'shh', status: 401 }), (req, r
 })
 app.post('/hooks/github', webhook(new Verifier('github', { secret: 's' }), { json: false, limit: 1024 }))
 const plain = webhook('github', { secret: 's', onError: (err, _req, res) => res.end(err.code) })
+app.post('/hooks/square', webhook('square', { secret: 'k', publicUrl: 'https://example.com/hooks/square' }))
+app.post(
+  '/hooks/twilio',
+  webhook('twilio', { secret: 'k', json: false, publicUrl: (req) => `https://example.com${req.url}` }),
+)
+app.post('/hooks/discord', webhook('discord', { publicKey: 'd75a98' }))
 createServer((req, res) => plain(req, res, () => res.end('ok')))
 
 // fetch: a Next.js-style route handler and a direct call.
@@ -91,9 +122,15 @@ export const POST = webhookHandler<{ type: string }>(
     return Response.json({ type: event.body.type, at: event.result.timestamp })
   },
 )
+export const SQUARE = webhookHandler(
+  'square',
+  { secret: 'k', publicUrl: (request) => request.url.replace('http:', 'https:') },
+  async (event) => Response.json({ id: event.result.idBytes?.length }),
+)
 export async function handle(request: Request): Promise<Response> {
   const { body, rawBody, result: r } = await verifyRequest<{ id: string }>(request, verifier)
   return new Response(`${body.id} ${rawBody.length} ${r.secretIndex}`)
 }
 
-console.log(ts, id, index, ok, tolerance, count, header, headers, names, svix, wrong)
+console.log(ts, id, index, ok, tolerance, count, header, headers, names, svix, wrong, needs, idBytes)
+console.log(discord, preset, ecdsa, mailgun, presetNames, notPreset)
