@@ -5,12 +5,16 @@ use std::path::PathBuf;
 
 use clap::Args;
 use hooksig::{Config, Scheme};
+use zeroize::Zeroizing;
 
 /// The scheme: a preset or a JSON file, with params and a tolerance.
+///
+/// Neither is required when parsing: `listen --route` and `send --from` do without, and
+/// [`SchemeArgs::config`] says what is missing for the others.
 #[derive(Args)]
 pub struct SchemeArgs {
     /// A preset name (see `hooksig presets`).
-    #[arg(long, required_unless_present = "scheme", conflicts_with = "scheme")]
+    #[arg(long, conflicts_with = "scheme")]
     pub preset: Option<String>,
     /// A scheme in JSON (see `hooksig presets NAME --json` for the format).
     #[arg(long, value_name = "FILE.json")]
@@ -27,6 +31,11 @@ pub struct SchemeArgs {
 }
 
 impl SchemeArgs {
+    /// Returns whether --preset or --scheme was given.
+    pub fn is_given(&self) -> bool {
+        self.preset.is_some() || self.scheme.is_some()
+    }
+
     /// Returns the config these flags describe, without secrets.
     pub fn config(&self) -> Result<Config, String> {
         let mut config = match (&self.preset, &self.scheme) {
@@ -102,41 +111,121 @@ pub struct SecretArgs {
 impl SecretArgs {
     /// Adds every key to `config`: secrets in the order --secret, --secret-env,
     /// --secret-file, then public keys, then the private key.
-    pub fn apply(&self, mut config: Config) -> Result<Config, String> {
+    pub fn apply(&self, config: Config) -> Result<Config, String> {
+        Ok(self.keys()?.apply(config))
+    }
+
+    /// Reads every key these flags name (variables and files), in the order of [`apply`].
+    ///
+    /// [`apply`]: SecretArgs::apply
+    pub fn keys(&self) -> Result<Keys, String> {
+        let mut keys = Keys::default();
         for secret in &self.secrets {
-            config = config.secret(secret);
+            keys.secrets.push(secret.as_bytes().to_vec().into());
         }
         for name in &self.secret_env {
-            config = config.secret(env(name, "--secret-env")?);
+            keys.secrets.push(env(name, "--secret-env")?);
         }
         for path in &self.secret_file {
-            config = config.secret(file(path, "--secret-file")?);
+            keys.secrets.push(file(path, "--secret-file")?);
+        }
+        for key in &self.public_keys {
+            keys.public_keys.push(key.as_bytes().to_vec());
+        }
+        for path in &self.public_key_file {
+            keys.public_keys
+                .push(file(path, "--public-key-file")?.to_vec());
+        }
+        if let Some(name) = &self.private_key_env {
+            keys.private_key = Some(env(name, "--private-key-env")?);
+        }
+        if let Some(path) = &self.private_key_file {
+            keys.private_key = Some(file(path, "--private-key-file")?);
+        }
+        Ok(keys)
+    }
+
+    /// Returns whether any key flag was given.
+    pub fn is_given(&self) -> bool {
+        !(self.secrets.is_empty()
+            && self.secret_env.is_empty()
+            && self.secret_file.is_empty()
+            && self.public_keys.is_empty()
+            && self.public_key_file.is_empty()
+            && self.private_key_env.is_none()
+            && self.private_key_file.is_none())
+    }
+}
+
+/// Keys read from their flags (or from a `listen --route` spec), wiped from memory on drop.
+#[derive(Default)]
+pub struct Keys {
+    /// Shared secrets, the current one first.
+    pub secrets: Vec<Zeroizing<Vec<u8>>>,
+    /// The provider's public keys.
+    pub public_keys: Vec<Vec<u8>>,
+    /// A private key to sign with.
+    pub private_key: Option<Zeroizing<Vec<u8>>>,
+}
+
+impl Keys {
+    /// Adds the keys to `config`: secrets, public keys, then the private key.
+    pub fn apply(&self, mut config: Config) -> Config {
+        for secret in &self.secrets {
+            config = config.secret(secret.as_slice());
         }
         for key in &self.public_keys {
             config = config.public_key(key);
         }
-        for path in &self.public_key_file {
-            config = config.public_key(file(path, "--public-key-file")?);
+        if let Some(key) = &self.private_key {
+            config = config.private_key(key.as_slice());
         }
-        if let Some(name) = &self.private_key_env {
-            config = config.private_key(env(name, "--private-key-env")?);
+        config
+    }
+
+    /// Reads one key from a `listen --route` option (`secret-env=NAME`, ...); false when
+    /// `option` names no key.
+    pub fn read_option(&mut self, option: &str, value: &str) -> Result<bool, String> {
+        let flag = format!("--{option}");
+        match option {
+            "secret" => self.secrets.push(value.as_bytes().to_vec().into()),
+            "secret-env" => self.secrets.push(env(value, &flag)?),
+            "secret-file" => self.secrets.push(file(value.as_ref(), &flag)?),
+            "public-key" => self.public_keys.push(value.as_bytes().to_vec()),
+            "public-key-file" => self.public_keys.push(file(value.as_ref(), &flag)?.to_vec()),
+            "private-key-env" => self.private_key = Some(env(value, &flag)?),
+            "private-key-file" => self.private_key = Some(file(value.as_ref(), &flag)?),
+            _ => return Ok(false),
         }
-        if let Some(path) = &self.private_key_file {
-            config = config.private_key(file(path, "--private-key-file")?);
-        }
-        Ok(config)
+        Ok(true)
+    }
+
+    /// Returns whether no key was given.
+    pub fn is_empty(&self) -> bool {
+        self.secrets.is_empty() && self.public_keys.is_empty() && self.private_key.is_none()
+    }
+
+    /// Returns the text of every secret and the private key, which nothing shown to a
+    /// user may contain (public keys are public).
+    pub fn private_texts(&self) -> Vec<Zeroizing<Vec<u8>>> {
+        self.secrets
+            .iter()
+            .chain(&self.private_key)
+            .map(|k| Zeroizing::new(k.to_vec()))
+            .collect()
     }
 }
 
-fn env(name: &str, flag: &str) -> Result<Vec<u8>, String> {
+fn env(name: &str, flag: &str) -> Result<Zeroizing<Vec<u8>>, String> {
     std::env::var_os(name)
-        .map(|v| v.into_encoded_bytes())
+        .map(|v| Zeroizing::new(v.into_encoded_bytes()))
         .ok_or_else(|| format!("{flag} {name}: the variable is not set"))
 }
 
 /// A file's bytes, one trailing newline (or CRLF) dropped: editors add one.
-fn file(path: &std::path::Path, flag: &str) -> Result<Vec<u8>, String> {
-    let mut bytes = std::fs::read(path).map_err(|e| format!("{flag} {}: {e}", path.display()))?;
+fn file(path: &std::path::Path, flag: &str) -> Result<Zeroizing<Vec<u8>>, String> {
+    let mut bytes =
+        Zeroizing::new(std::fs::read(path).map_err(|e| format!("{flag} {}: {e}", path.display()))?);
     if bytes.ends_with(b"\n") {
         bytes.pop();
         if bytes.ends_with(b"\r") {

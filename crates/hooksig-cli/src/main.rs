@@ -1,8 +1,13 @@
 //! The `hooksig` command: sign, verify, send and receive test webhooks for any preset.
 
+mod clock;
+mod forward;
 mod input;
+mod inspector;
 mod listen;
+mod route;
 mod send;
+mod server;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -94,9 +99,14 @@ enum Command {
         hooksig send http://127.0.0.1:8000/webhooks/noyo --preset noyo --secret-env NOYO_SECRET \\\n      \
         --data-file event.json --tamper signature")]
     Send(send::SendArgs),
-    /// Receive webhooks on a local port, verify each one and print a line per delivery.
-    #[command(after_help = "Example:\n  \
-        hooksig listen --preset noyo --secret-env NOYO_SECRET --port 8000 --path /webhook")]
+    /// Receive webhooks on a local port, verify each one and print a line per delivery; with
+    /// --ui, a page that shows each delivery and why it failed; --forward-to sends them on.
+    #[command(after_help = "Examples:\n  \
+        hooksig listen --preset noyo --secret-env NOYO_SECRET --port 8000 --path /webhook\n  \
+        hooksig listen --ui --forward-to http://127.0.0.1:3000 \\\n      \
+        --route /webhooks/stripe=stripe,secret-env=STRIPE_SECRET \\\n      \
+        --route /webhooks/noyo=noyo,secret-env=NOYO_SECRET\n  \
+        (then open http://127.0.0.1:8000/_hooksig/)")]
     Listen(listen::ListenArgs),
 }
 

@@ -69,10 +69,7 @@ pub fn run(args: &SendArgs) -> Result<ExitCode, String> {
         .sign_with(&body, args.id.as_deref(), &context)
         .map_err(|e| e.to_string())?;
     match args.tamper {
-        Some(Tamper::Body) => match body.last_mut() {
-            Some(last) => *last = if *last == b' ' { b'\n' } else { b' ' },
-            None => body.push(b' '),
-        },
+        Some(Tamper::Body) => tamper_body(&mut body),
         Some(Tamper::Signature) => tamper_signature(signer.scheme(), &mut headers),
         _ => {}
     }
@@ -136,18 +133,31 @@ fn tamper_signature(scheme: &Scheme, headers: &mut [(String, String)]) {
     let Some(name) = scheme.signature_header_names().next() else {
         return;
     };
-    let Some((_, value)) = headers.iter_mut().find(|(n, _)| n == name) else {
-        return;
-    };
+    if let Some((_, value)) = headers.iter_mut().find(|(n, _)| n == name) {
+        tamper_signature_value(scheme, value);
+    }
+}
+
+/// Changes the first character of the encoded signature in a signature header's value (after
+/// the scheme's prefix, or its `key=` field) to another of the same alphabet.
+pub fn tamper_signature_value(scheme: &Scheme, value: &mut String) {
     let start = match (&scheme.fields, &scheme.prefix) {
         (Some(fields), _) => value
             .find(&format!("{}=", fields.signature))
             .map_or(0, |i| i + fields.signature.len() + 1),
-        (None, Some(prefix)) => prefix.len(),
+        (None, Some(prefix)) => value.find(prefix.as_str()).map_or(0, |i| i + prefix.len()),
         (None, None) => 0,
     };
     if let Some(c) = value[start..].chars().next() {
         let swapped = if c == 'a' { "b" } else { "a" };
         value.replace_range(start..start + c.len_utf8(), swapped);
+    }
+}
+
+/// Changes the last byte of a body (a space becomes a newline, anything else a space).
+pub fn tamper_body(body: &mut Vec<u8>) {
+    match body.last_mut() {
+        Some(last) => *last = if *last == b' ' { b'\n' } else { b' ' },
+        None => body.push(b' '),
     }
 }
