@@ -31,6 +31,11 @@
 // A bit of [`hooksig_verifier_needs`]: verify needs the request method (`context->method`).
 #define HOOKSIG_NEEDS_METHOD 2
 
+// A bit of [`hooksig_verifier_needs`]: the provider sends handshakes (Slack, Zoom, Twitch,
+// Discord, Meta, Dropbox, Asana, Okta): offer each request to [`hooksig_handshake`] first,
+// with every header, the URL and the method.
+#define HOOKSIG_NEEDS_HANDSHAKE 4
+
 // `hooksig_code_kind`: the code is about the request (answer 4xx).
 #define HOOKSIG_KIND_VERIFICATION 1
 
@@ -182,6 +187,24 @@ typedef struct hooksig_verified {
   bool has_timestamp;
 } hooksig_verified;
 
+// The answer to a provider's handshake, owned by the library: free it with
+// [`hooksig_reply_free`]. Every pointer in it is valid until then.
+typedef struct hooksig_reply {
+  // The HTTP status to answer.
+  uint16_t status;
+  // The `Content-Type` of the body, NUL-terminated.
+  const char *content_type;
+  // Other headers to send, as NUL-terminated UTF-8 names and values.
+  const struct hooksig_header *headers;
+  // How many headers.
+  size_t headers_len;
+  // The body to answer.
+  struct hooksig_bytes body;
+  // A secret the provider handed over (Asana's `X-Hook-Secret`), which the app must
+  // store before answering; `ptr` NULL when there is none. Wiped when the reply is freed.
+  struct hooksig_bytes secret;
+} hooksig_reply;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -220,11 +243,11 @@ size_t hooksig_verifier_header_names(const struct hooksig_verifier *verifier,
                                      struct hooksig_bytes *names,
                                      size_t capacity);
 
-// Returns what verify needs in its context besides the time, as bits:
-// `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
-// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method; 0 for NULL. A framework
-// helper builds the URL only when it is needed; a verify without it is
-// `HOOKSIG_MISSING_PARAM`.
+// Returns what a framework helper must give besides the body, the headers and the time,
+// as bits: `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
+// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method (verify without them is
+// `HOOKSIG_MISSING_PARAM`), `HOOKSIG_NEEDS_HANDSHAKE` when the provider sends handshakes
+// (see [`hooksig_handshake`]); 0 for NULL. A helper builds the URL only when it is needed.
 //
 // # Safety
 // `verifier` is NULL or a live verifier.
@@ -271,6 +294,43 @@ hooksig_code hooksig_verify_packed(const struct hooksig_verifier *verifier,
                                    const struct hooksig_context *context,
                                    struct hooksig_verified *out,
                                    char **message_out);
+
+// Answers a provider's handshake: on a handshake request writes the reply to send to
+// `*out` (free it with [`hooksig_reply_free`]), and on any other request writes NULL:
+// verify it as usual. A signed handshake (Slack, Zoom, Twitch, Discord) is verified first
+// and fails with verify's codes; a GET handshake (Meta, Dropbox, Okta) needs `context`'s
+// URL and method. Pass every request header: a handshake reads headers that
+// [`hooksig_verifier_header_names`] does not list.
+//
+// # Safety
+// As [`hooksig_verify`]; `out` is writable.
+hooksig_code hooksig_handshake(const struct hooksig_verifier *verifier,
+                               const uint8_t *body,
+                               size_t body_len,
+                               const struct hooksig_header *headers,
+                               size_t headers_len,
+                               const struct hooksig_context *context,
+                               struct hooksig_reply **out,
+                               char **message_out);
+
+// Like [`hooksig_handshake`], with the headers packed as for [`hooksig_verify_packed`].
+//
+// # Safety
+// As [`hooksig_handshake`]; `packed` follows the byte-string rules.
+hooksig_code hooksig_handshake_packed(const struct hooksig_verifier *verifier,
+                                      const uint8_t *body,
+                                      size_t body_len,
+                                      const uint8_t *packed,
+                                      size_t packed_len,
+                                      const struct hooksig_context *context,
+                                      struct hooksig_reply **out,
+                                      char **message_out);
+
+// Frees a handshake reply (NULL is ignored), wiping a handed-over secret.
+//
+// # Safety
+// `reply` is NULL or came from [`hooksig_handshake`] and is not used afterwards.
+void hooksig_reply_free(struct hooksig_reply *reply);
 
 // Builds a signer from `config` (it signs with the first secret, or the private key of a
 // public-key scheme); on success writes it to `*out` (free it with

@@ -76,6 +76,10 @@ pub const HOOKSIG_TOLERANCE_SECONDS: u32 = 2;
 pub const HOOKSIG_NEEDS_URL: u32 = 1;
 /// A bit of [`hooksig_verifier_needs`]: verify needs the request method (`context->method`).
 pub const HOOKSIG_NEEDS_METHOD: u32 = 2;
+/// A bit of [`hooksig_verifier_needs`]: the provider sends handshakes (Slack, Zoom, Twitch,
+/// Discord, Meta, Dropbox, Asana, Okta): offer each request to [`hooksig_handshake`] first,
+/// with every header, the URL and the method.
+pub const HOOKSIG_NEEDS_HANDSHAKE: u32 = 4;
 
 /// A byte string: `len` bytes at `ptr` (NULL only when `len` is 0).
 #[repr(C)]
@@ -554,11 +558,11 @@ pub unsafe extern "C" fn hooksig_verifier_header_names(
     .unwrap_or(0)
 }
 
-/// Returns what verify needs in its context besides the time, as bits:
-/// `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
-/// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method; 0 for NULL. A framework
-/// helper builds the URL only when it is needed; a verify without it is
-/// `HOOKSIG_MISSING_PARAM`.
+/// Returns what a framework helper must give besides the body, the headers and the time,
+/// as bits: `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
+/// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method (verify without them is
+/// `HOOKSIG_MISSING_PARAM`), `HOOKSIG_NEEDS_HANDSHAKE` when the provider sends handshakes
+/// (see [`hooksig_handshake`]); 0 for NULL. A helper builds the URL only when it is needed.
 ///
 /// # Safety
 /// `verifier` is NULL or a live verifier.
@@ -578,7 +582,12 @@ pub unsafe extern "C" fn hooksig_verifier_needs(verifier: *const hooksig_verifie
             } else {
                 0
             };
-            url | method
+            let handshake = if v.inner.scheme().handshake.is_some() {
+                HOOKSIG_NEEDS_HANDSHAKE
+            } else {
+                0
+            };
+            url | method | handshake
         })
     }))
     .unwrap_or(0)
@@ -756,6 +765,197 @@ pub unsafe extern "C" fn hooksig_verify_packed(
         // SAFETY: per the contract.
         unsafe { verify_with(verifier, body, body_len, &headers, context, out) }
     })
+}
+
+/// The answer to a provider's handshake, owned by the library: free it with
+/// [`hooksig_reply_free`]. Every pointer in it is valid until then.
+#[repr(C)]
+#[derive(Debug)]
+pub struct hooksig_reply {
+    /// The HTTP status to answer.
+    pub status: u16,
+    /// The `Content-Type` of the body, NUL-terminated.
+    pub content_type: *const c_char,
+    /// Other headers to send, as NUL-terminated UTF-8 names and values.
+    pub headers: *const hooksig_header,
+    /// How many headers.
+    pub headers_len: usize,
+    /// The body to answer.
+    pub body: hooksig_bytes,
+    /// A secret the provider handed over (Asana's `X-Hook-Secret`), which the app must
+    /// store before answering; `ptr` NULL when there is none. Wiped when the reply is freed.
+    pub secret: hooksig_bytes,
+}
+
+/// A `hooksig_reply` and the storage its pointers point into (the reply comes first, so a
+/// pointer to this is a pointer to it).
+#[repr(C)]
+struct OwnedReply {
+    reply: hooksig_reply,
+    content_type: CString,
+    names_values: Vec<(CString, CString)>,
+    headers: Vec<hooksig_header>,
+    body: Vec<u8>,
+    secret: Option<Vec<u8>>,
+}
+
+impl Drop for OwnedReply {
+    fn drop(&mut self) {
+        if let Some(secret) = &mut self.secret {
+            for byte in secret.iter_mut() {
+                // SAFETY: a valid, aligned byte of our own buffer; volatile so the wipe stays.
+                unsafe { ptr::write_volatile(byte, 0) };
+            }
+        }
+    }
+}
+
+/// The shared part of the two handshake functions.
+///
+/// # Safety
+/// The pointers follow the contract of [`hooksig_handshake`].
+unsafe fn handshake_with<H: Headers>(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    headers: &H,
+    context: *const hooksig_context,
+    out: *mut *mut hooksig_reply,
+) -> Result<(), Fail> {
+    if out.is_null() {
+        return Err(Fail::argument("`out` is NULL"));
+    }
+    // SAFETY: non-NULL and writable per the contract; NULL unless a reply is written.
+    unsafe { out.write(ptr::null_mut()) };
+    // SAFETY: NULL or a live verifier, per the contract.
+    let verifier =
+        unsafe { verifier.as_ref() }.ok_or_else(|| Fail::argument("`verifier` is NULL"))?;
+    // SAFETY: the caller's body pointer and length.
+    let body = unsafe { bytes(body, body_len, "body") }?;
+    // SAFETY: NULL or a valid context, per the contract.
+    let context = unsafe { self::context(context) }?;
+    let Some(reply) = verifier.inner.handshake(body, headers, &context)? else {
+        return Ok(());
+    };
+    let text = |s: &str| {
+        CString::new(s).map_err(|_| Fail {
+            code: HOOKSIG_INTERNAL_ERROR,
+            message: "a handshake reply holds a NUL byte".into(),
+        })
+    };
+    let names_values = reply
+        .headers
+        .iter()
+        .map(|(name, value)| Ok((text(name)?, text(value)?)))
+        .collect::<Result<Vec<_>, Fail>>()?;
+    let headers = names_values
+        .iter()
+        .map(|(name, value)| hooksig_header {
+            name: name.as_ptr().cast(),
+            name_len: name.as_bytes().len(),
+            value: value.as_ptr().cast(),
+            value_len: value.as_bytes().len(),
+        })
+        .collect::<Vec<_>>();
+    let mut owned = Box::new(OwnedReply {
+        reply: hooksig_reply {
+            status: reply.status,
+            content_type: ptr::null(),
+            headers: ptr::null(),
+            headers_len: 0,
+            body: hooksig_bytes {
+                ptr: ptr::null(),
+                len: 0,
+            },
+            secret: hooksig_bytes {
+                ptr: ptr::null(),
+                len: 0,
+            },
+        },
+        content_type: text(reply.content_type)?,
+        names_values,
+        headers,
+        body: reply.body.clone(),
+        secret: reply.secret.as_ref().map(|s| s.as_bytes().to_vec()),
+    });
+    // The heap buffers do not move with the box: point into them.
+    owned.reply.content_type = owned.content_type.as_ptr();
+    owned.reply.headers = owned.headers.as_ptr();
+    owned.reply.headers_len = owned.headers.len();
+    owned.reply.body = hooksig_bytes {
+        ptr: owned.body.as_ptr(),
+        len: owned.body.len(),
+    };
+    if let Some(secret) = &owned.secret {
+        owned.reply.secret = hooksig_bytes {
+            ptr: secret.as_ptr(),
+            len: secret.len(),
+        };
+    }
+    // SAFETY: writable per the contract; the caller owns the reply until hooksig_reply_free.
+    unsafe { out.write(Box::into_raw(owned).cast::<hooksig_reply>()) };
+    Ok(())
+}
+
+/// Answers a provider's handshake: on a handshake request writes the reply to send to
+/// `*out` (free it with [`hooksig_reply_free`]), and on any other request writes NULL:
+/// verify it as usual. A signed handshake (Slack, Zoom, Twitch, Discord) is verified first
+/// and fails with verify's codes; a GET handshake (Meta, Dropbox, Okta) needs `context`'s
+/// URL and method. Pass every request header: a handshake reads headers that
+/// [`hooksig_verifier_header_names`] does not list.
+///
+/// # Safety
+/// As [`hooksig_verify`]; `out` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_handshake(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    headers: *const hooksig_header,
+    headers_len: usize,
+    context: *const hooksig_context,
+    out: *mut *mut hooksig_reply,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's array, and each entry, per the contract.
+        let headers = unsafe { HeaderArray::new(array(headers, headers_len, "headers")?) }?;
+        // SAFETY: per the contract.
+        unsafe { handshake_with(verifier, body, body_len, &headers, context, out) }
+    })
+}
+
+/// Like [`hooksig_handshake`], with the headers packed as for [`hooksig_verify_packed`].
+///
+/// # Safety
+/// As [`hooksig_handshake`]; `packed` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_handshake_packed(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    packed: *const u8,
+    packed_len: usize,
+    context: *const hooksig_context,
+    out: *mut *mut hooksig_reply,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's buffer and length.
+        let headers = PackedHeaders::new(unsafe { bytes(packed, packed_len, "packed") }?)?;
+        // SAFETY: per the contract.
+        unsafe { handshake_with(verifier, body, body_len, &headers, context, out) }
+    })
+}
+
+/// Frees a handshake reply (NULL is ignored), wiping a handed-over secret.
+///
+/// # Safety
+/// `reply` is NULL or came from [`hooksig_handshake`] and is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_reply_free(reply: *mut hooksig_reply) {
+    // SAFETY: NULL or from `handshake_with`, where it is a `Box<OwnedReply>`.
+    unsafe { release(reply.cast::<OwnedReply>()) }
 }
 
 /// Builds a signer from `config` (it signs with the first secret, or the private key of a

@@ -551,6 +551,94 @@ static void test_url_signed(void) {
   hooksig_verifier_free(v);
 }
 
+/* Handshakes (tests/vectors/handshakes.json): Slack's signed url_verification, Dropbox's GET,
+ * Asana's handed-over secret; any other request gets no reply. */
+static hooksig_verifier *preset_verifier(const char *preset, const char *secret) {
+  hooksig_bytes secrets[] = {HOOKSIG_STR(secret)};
+  hooksig_config config = {0};
+  config.preset = (const uint8_t *)preset;
+  config.preset_len = strlen(preset);
+  config.secrets = secrets;
+  config.secrets_len = 1;
+  hooksig_verifier *v = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &v, NULL), HOOKSIG_OK);
+  return v;
+}
+
+static void test_handshakes(void) {
+  hooksig_verifier *slack = preset_verifier("slack", "8f742231b10e8888abcd99yyyzzz85a5");
+  CHECK(hooksig_verifier_needs(slack) & HOOKSIG_NEEDS_HANDSHAKE);
+  const char *body =
+      "{\"token\":\"Jhj5dZrVaK7ZwHHjRyZWjbDl\",\"challenge\":"
+      "\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\",\"type\":\"url_verification\"}";
+  hooksig_header headers[] = {
+      header("X-Slack-Request-Timestamp", "1700000000"),
+      header("X-Slack-Signature", "v0=76c303eba32e8ec5639c84f822b2c64cdb1ea7e94fdd6d7b0b958d8e40c0959f"),
+      header("Content-Type", "application/json")};
+  hooksig_context request = {0};
+  request.now = 1700000000;
+  request.has_now = true;
+  request.url = HOOKSIG_STR("https://example.com/slack/events");
+  request.method = HOOKSIG_STR("POST");
+  hooksig_reply *reply = NULL;
+  CHECK_CODE(hooksig_handshake(slack, (const uint8_t *)body, strlen(body), headers, 3, &request,
+                               &reply, NULL),
+             HOOKSIG_OK);
+  CHECK(reply != NULL);
+  if (reply) {
+    const char *want = "{\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P\"}";
+    CHECK(reply->status == 200);
+    CHECK(strcmp(reply->content_type, "application/json") == 0);
+    CHECK(reply->headers_len == 0 && reply->secret.ptr == NULL);
+    CHECK(reply->body.len == strlen(want) && memcmp(reply->body.ptr, want, reply->body.len) == 0);
+  }
+  hooksig_reply_free(reply);
+  /* Outside the replay window: verify's code, and no reply. */
+  request.now = 1700000400;
+  reply = (hooksig_reply *)&request;
+  CHECK_CODE(hooksig_handshake(slack, (const uint8_t *)body, strlen(body), headers, 3, &request,
+                               &reply, NULL),
+             HOOKSIG_TIMESTAMP_TOO_OLD);
+  CHECK(reply == NULL);
+  /* An event: not a handshake, no reply. */
+  const char *event = "{\"type\":\"event_callback\"}";
+  CHECK_CODE(hooksig_handshake(slack, (const uint8_t *)event, strlen(event), headers, 3, &request,
+                               &reply, NULL),
+             HOOKSIG_OK);
+  CHECK(reply == NULL);
+  CHECK_CODE(hooksig_handshake(slack, NULL, 0, NULL, 0, NULL, NULL, NULL), HOOKSIG_INVALID_ARGUMENT);
+  hooksig_verifier_free(slack);
+
+  /* Dropbox's GET, with the headers packed. */
+  hooksig_verifier *dropbox = preset_verifier("dropbox", "app-secret");
+  hooksig_context get = {0};
+  get.url = HOOKSIG_STR("https://example.com/dropbox?challenge=abc123XYZ");
+  get.method = HOOKSIG_STR("GET");
+  CHECK_CODE(hooksig_handshake_packed(dropbox, NULL, 0, NULL, 0, &get, &reply, NULL), HOOKSIG_OK);
+  CHECK(reply != NULL);
+  if (reply) {
+    CHECK(reply->status == 200 && reply->body.len == 9 && memcmp(reply->body.ptr, "abc123XYZ", 9) == 0);
+    CHECK(reply->headers_len == 1 &&
+          strcmp((const char *)reply->headers[0].name, "X-Content-Type-Options") == 0 &&
+          strcmp((const char *)reply->headers[0].value, "nosniff") == 0);
+  }
+  hooksig_reply_free(reply);
+  hooksig_verifier_free(dropbox);
+
+  /* Asana hands over its secret: the app stores it, then answers. */
+  hooksig_verifier *asana = preset_verifier("asana", "not-yet-known");
+  const char *secret = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+  hooksig_header hook[] = {header("X-Hook-Secret", secret)};
+  CHECK_CODE(hooksig_handshake(asana, NULL, 0, hook, 1, NULL, &reply, NULL), HOOKSIG_OK);
+  CHECK(reply != NULL);
+  if (reply) {
+    CHECK(reply->secret.len == strlen(secret) && memcmp(reply->secret.ptr, secret, reply->secret.len) == 0);
+  }
+  hooksig_reply_free(reply);
+  hooksig_reply_free(NULL);
+  hooksig_verifier_free(asana);
+}
+
 static void test_codes(void) {
   static const char *names[] = {
       "ok",           "missing_header", "invalid_header", "timestamp_too_old",
@@ -601,6 +689,7 @@ int main(void) {
   test_header_names();
   test_public_key();
   test_url_signed();
+  test_handshakes();
   test_codes();
   test_many();
   printf("hooksig %s C ABI: %d checks, %d failed\n", hooksig_version(), checks, failures);
