@@ -538,10 +538,20 @@ fn tampers(route: &Route, d: &Delivery) -> Vec<&'static str> {
     {
         out.push("signature");
     }
-    if scheme.timestamp_header.is_some() {
+    if timestamp_in_headers(scheme) {
         out.push("timestamp");
     }
     out
+}
+
+/// Whether the timestamp travels in a header (its own, or a field of the signature header),
+/// where a tampered copy can change it; Linear's is in the body.
+fn timestamp_in_headers(scheme: &hooksig::Scheme) -> bool {
+    scheme.timestamp_header.is_some()
+        || scheme
+            .fields
+            .as_ref()
+            .is_some_and(|f| f.timestamp.is_some())
 }
 
 /// The delivery changed as `what` says, to verify and forward as a new one.
@@ -570,10 +580,9 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
             "signature"
         }
         "timestamp" => {
-            let name = scheme
-                .timestamp_header
-                .as_deref()
-                .ok_or("this scheme sends no timestamp header")?;
+            if !timestamp_in_headers(scheme) {
+                return Err("this scheme sends no timestamp header".into());
+            }
             let window = route
                 .verifier
                 .tolerance()
@@ -591,32 +600,41 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
                 .signer
                 .as_ref()
                 .and_then(|s| s.sign_with(&d.body, id.as_deref(), &context).ok());
-            match signed {
-                Some(signed) => {
+            let value = match scheme.timestamp_format {
+                TimestampFormat::UnixMs => (stale * 1000).to_string(),
+                TimestampFormat::Rfc3339 => clock::rfc3339(stale),
+                _ => stale.to_string(),
+            };
+            match (signed, &scheme.timestamp_header, &scheme.fields) {
+                (Some(signed), _, _) => {
                     for (name, value) in signed {
-                        match headers
-                            .iter_mut()
-                            .find(|(n, _)| n.eq_ignore_ascii_case(&name))
-                        {
-                            Some((_, v)) => *v = value.into_bytes(),
-                            None => headers.push((name.to_ascii_lowercase(), value.into_bytes())),
-                        }
+                        set_header(&mut headers, &name, value.into_bytes());
                     }
                 }
-                None => {
-                    let value = match scheme.timestamp_format {
-                        TimestampFormat::UnixMs => (stale * 1000).to_string(),
-                        TimestampFormat::Rfc3339 => clock::rfc3339(stale),
-                        _ => stale.to_string(),
-                    };
-                    match headers
+                (None, Some(name), _) => set_header(&mut headers, name, value.into_bytes()),
+                (None, None, Some(fields)) => {
+                    // `t=..,v1=..`: the timestamp field of the signature header.
+                    let key = format!("{}=", fields.timestamp.as_deref().unwrap_or("t"));
+                    let (_, header) = headers
                         .iter_mut()
-                        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    {
-                        Some((_, v)) => *v = value.into_bytes(),
-                        None => headers.push((name.to_ascii_lowercase(), value.into_bytes())),
-                    }
+                        .find(|(n, _)| {
+                            scheme
+                                .signature_header_names()
+                                .any(|s| n.eq_ignore_ascii_case(s))
+                        })
+                        .ok_or("this delivery carries no signature header")?;
+                    let text = String::from_utf8(header.clone())
+                        .map_err(|_| "the signature header is not text")?;
+                    let parts: Vec<String> = text
+                        .split(fields.separator.as_str())
+                        .map(|part| match part.trim().strip_prefix(&key) {
+                            Some(_) => format!("{key}{value}"),
+                            None => part.to_owned(),
+                        })
+                        .collect();
+                    *header = parts.join(&fields.separator).into_bytes();
                 }
+                (None, None, None) => return Err("this scheme sends no timestamp header".into()),
             }
             "timestamp"
         }
@@ -636,6 +654,17 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
         refused: None,
         origin: Origin::Tamper(d.id, what),
     })
+}
+
+/// Replaces the value of a header (ASCII case ignored), or adds it.
+fn set_header(headers: &mut Vec<(String, Vec<u8>)>, name: &str, value: Vec<u8>) {
+    match headers
+        .iter_mut()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+    {
+        Some((_, v)) => *v = value,
+        None => headers.push((name.to_ascii_lowercase(), value)),
+    }
 }
 
 /// The page, its API and its event stream, all under [`PREFIX`].

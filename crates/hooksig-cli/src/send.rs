@@ -1,5 +1,6 @@
 //! `hooksig send`: POST a signed (or deliberately broken) webhook.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -35,6 +36,11 @@ pub struct SendArgs {
     /// provider's dashboard has it) differs from URL (a tunnel, a proxy).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// Send again each delivery that `hooksig listen --save FILE` wrote (JSON lines): the
+    /// method, headers and body as received, to URL itself when it has a path, else to each
+    /// delivery's own path there. A secret header (saved as null) takes the --secret-env value.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["tamper", "id", "data", "data_file", "public_url", "preset", "scheme"])]
+    from: Option<PathBuf>,
 }
 
 /// What `--tamper` breaks.
@@ -54,6 +60,9 @@ enum Tamper {
 /// answer or a tampered one a 4xx, 1 otherwise (so `hooksig send --tamper body` can guard
 /// an endpoint in CI); 2 when nothing was sent or no answer came.
 pub fn run(args: &SendArgs) -> Result<ExitCode, String> {
+    if let Some(path) = &args.from {
+        return send_saved(args, path);
+    }
     let config = args.secrets.apply(args.scheme.config()?)?;
     let signer = Signer::new(&config).map_err(|e| e.to_string())?;
     let mut body = args.body.read()?;
@@ -114,6 +123,119 @@ pub fn run(args: &SendArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One saved delivery, ready to send.
+struct Saved {
+    line: usize,
+    method: String,
+    path: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Vec<u8>,
+}
+
+/// `--from FILE`: reads every line first (a bad one sends nothing), then sends each and
+/// prints `METHOD URL: HTTP STATUS BODY`. Exit 0 when each got an answer, 2 otherwise.
+fn send_saved(args: &SendArgs, path: &Path) -> Result<ExitCode, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("--from {}: {e}", path.display()))?;
+    let keys = args.secrets.keys()?;
+    let mut saved = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let at = |what: String| format!("--from {} line {}: {what}", path.display(), index + 1);
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| at(format!("not JSON ({e})")))?;
+        saved.push(parse_saved(&value, index + 1, &keys).map_err(at)?);
+    }
+    if saved.is_empty() {
+        return Err(format!("--from {}: no delivery in it", path.display()));
+    }
+    let agent = crate::forward::agent(Duration::from_secs(args.timeout));
+    let mut failed = 0;
+    for delivery in &saved {
+        let url = crate::forward::target(&args.url, &delivery.path);
+        match crate::forward::send(
+            &agent,
+            &delivery.method,
+            &url,
+            &delivery.headers,
+            &delivery.body,
+        ) {
+            crate::forward::Forwarded::Answered { status, body, .. } => {
+                println!(
+                    "{} {url}: HTTP {status} {}",
+                    delivery.method,
+                    body.trim_end()
+                );
+            }
+            crate::forward::Forwarded::Failed { error } => {
+                failed += 1;
+                println!("{} {url}: no answer ({error})", delivery.method);
+                eprintln!(
+                    "hooksig: line {}: {} {url}: {error}",
+                    delivery.line, delivery.method
+                );
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+fn parse_saved(
+    value: &serde_json::Value,
+    line: usize,
+    keys: &crate::input::Keys,
+) -> Result<Saved, String> {
+    use base64ct::{Base64, Encoding};
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| format!("no \"{name}\""))
+    };
+    if value.get("truncated").and_then(|v| v.as_bool()) == Some(true) {
+        return Err("the listener kept only part of this body (over 1 MiB, or refused): it cannot be sent again".into());
+    }
+    let body = Base64::decode_vec(field("body_base64")?)
+        .map_err(|_| "body_base64 is not base64".to_owned())?;
+    let mut headers = Vec::new();
+    for pair in value
+        .get("headers")
+        .and_then(|v| v.as_array())
+        .ok_or("no \"headers\"")?
+    {
+        let (name, value) = match pair.as_array().map(Vec::as_slice) {
+            Some([name, value]) => (name.as_str().ok_or("a header name is not text")?, value),
+            _ => return Err("a header is not [name, value]".into()),
+        };
+        let bytes = match value {
+            serde_json::Value::String(text) => text.as_bytes().to_vec(),
+            serde_json::Value::Null => keys
+                .secrets
+                .first()
+                .map(|s| s.to_vec())
+                .ok_or_else(|| format!("{name} held a secret, which --save does not write: pass --secret-env NAME (or --secret-file) to send it"))?,
+            other => match other.get("base64").and_then(|b| b.as_str()) {
+                Some(b64) => Base64::decode_vec(b64).map_err(|_| format!("{name}: bad base64"))?,
+                None => return Err(format!("{name}: a value is text, null or {{\"base64\": ...}}")),
+            },
+        };
+        headers.push((name.to_owned(), bytes));
+    }
+    Ok(Saved {
+        line,
+        method: field("method")?.to_owned(),
+        path: field("path")?.to_owned(),
+        headers,
+        body,
+    })
 }
 
 /// A timestamp an hour older than the scheme's window allows.
