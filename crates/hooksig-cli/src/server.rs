@@ -439,9 +439,22 @@ fn judge(route: &Route, incoming: &Incoming) -> Verdict {
 /// failed before its timestamp was checked.
 fn header_timestamp(route: &Route, headers: &[(String, Vec<u8>)]) -> Option<u64> {
     let scheme = route.verifier.scheme();
-    let name = scheme.timestamp_header.as_deref()?;
-    let (_, value) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
-    let text = std::str::from_utf8(value).ok()?.trim();
+    let header = |name: &str| {
+        let (_, value) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name))?;
+        std::str::from_utf8(value).ok().map(str::trim)
+    };
+    let text = match (&scheme.timestamp_header, &scheme.fields) {
+        (Some(name), _) => header(name)?,
+        (None, Some(fields)) => {
+            // `t=..,v1=..`: the timestamp field of the signature header.
+            let key = format!("{}=", fields.timestamp.as_deref()?);
+            let value = scheme.signature_header_names().find_map(header)?;
+            value
+                .split(fields.separator.as_str())
+                .find_map(|part| part.trim().strip_prefix(key.as_str()))?
+        }
+        (None, None) => return None,
+    };
     let number: u64 = text.parse().ok()?;
     match scheme.timestamp_format {
         TimestampFormat::Unix => Some(number),
@@ -456,7 +469,8 @@ fn hint(route: &Route, incoming: &Incoming, error: &Error) -> String {
     let verifier = &route.verifier;
     let summary = error.info().summary;
     let names: Vec<&str> = verifier.header_names().collect();
-    let mut hint = format!("{}{}.", summary[..1].to_uppercase(), &summary[1..]);
+    // What the message does not say already; the code's summary when there is nothing more.
+    let mut hint = String::new();
     match error.code() {
         "missing_header" | "invalid_header" => {
             let present: Vec<&str> = incoming
@@ -489,7 +503,7 @@ fn hint(route: &Route, incoming: &Incoming, error: &Error) -> String {
         "signature_mismatch" => {
             let keys = verifier.secret_count();
             hint.push_str(&format!(
-                " {keys} key{} tried for this route: check that it is the endpoint's signing \
+                " {keys} key{} tried for this route. Check that it is the endpoint's signing \
                  secret from the provider's dashboard (not an API key), and that nothing between \
                  the provider and here changes the body (a proxy that re-encodes JSON, a charset \
                  conversion, a trailing newline).",
@@ -505,7 +519,10 @@ fn hint(route: &Route, incoming: &Incoming, error: &Error) -> String {
         }
         _ => {}
     }
-    hint
+    match hint.trim_start() {
+        "" => format!("{}{}.", summary[..1].to_uppercase(), &summary[1..]),
+        more => more.to_owned(),
+    }
 }
 
 /// The event type of a JSON body, under the names providers use for it.

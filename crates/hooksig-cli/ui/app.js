@@ -39,7 +39,9 @@ function resultText(d) {
 function skewText(skew) {
   if (skew === null || skew === undefined) return '–'
   if (skew === 0) return '0 s'
-  return skew > 0 ? `${skew} s ago` : `${-skew} s ahead`
+  const n = Math.abs(skew)
+  const text = n < 120 ? `${n} s` : n < 7200 ? `${Math.round(n / 60)} min` : `${Math.round(n / 3600)} h`
+  return skew > 0 ? `${text} ago` : `${text} ahead`
 }
 
 function sizeText(d) {
@@ -65,7 +67,11 @@ function keyText(d) {
 }
 
 function cells(d) {
-  const open = el('button', { type: 'button', class: 'open', 'aria-label': `Open delivery ${d.id}: ${d.method} ${d.path}, ${resultText(d)}` }, String(d.id))
+  const open = el(
+    'button',
+    { type: 'button', class: 'open', 'aria-label': `Open delivery ${d.id}: ${d.method} ${d.path}, ${resultText(d)}` },
+    String(d.id),
+  )
   open.addEventListener('click', (event) => {
     event.stopPropagation()
     select(d.id)
@@ -75,15 +81,15 @@ function cells(d) {
   return [
     el('td', {}, open),
     el('td', {}, el('time', { dateTime: d.time }, d.time.slice(11, 19))),
-    el('td', {}, d.method),
+    el('td', { class: 'wide-only' }, d.method),
     el('td', { class: 'path mono', title: d.path }, d.path),
     el('td', {}, d.preset),
     result,
-    el('td', {}, skewText(d.skew)),
-    el('td', {}, keyText(d)),
-    el('td', { class: 'mono' }, d.webhook_id || '–'),
-    el('td', {}, sizeText(d)),
-    el('td', {}, appText(d)),
+    el('td', { title: d.skew === null ? '' : `${d.skew} s` }, skewText(d.skew)),
+    el('td', { class: 'wide-only' }, keyText(d)),
+    el('td', { class: 'mono wide-only' }, d.webhook_id || '–'),
+    el('td', { class: 'wide-only' }, sizeText(d)),
+    el('td', { class: 'app' }, appText(d)),
   ]
 }
 
@@ -134,7 +140,9 @@ function counts() {
   $('empty').hidden = n > 0
   let failed = 0
   for (const { summary } of state.rows.values()) if (resultClass(summary.result) === 'fail') failed++
-  $('count').textContent = n ? `${n} deliver${n === 1 ? 'y' : 'ies'} shown, ${failed} failed (the history keeps the latest ${state.history}).` : ''
+  $('count').textContent = n
+    ? `${n} deliver${n === 1 ? 'y' : 'ies'} shown, ${failed} failed (the history keeps the latest ${state.history}).`
+    : ''
 }
 
 function refilter() {
@@ -145,13 +153,16 @@ async function load() {
   const response = await fetch('api/deliveries', { cache: 'no-store' })
   const data = await response.json()
   state.history = data.history
+  // The app's URL once when every route forwards there, else per route.
+  const targets = new Set(data.routes.map((r) => r.forward_to || ''))
+  const shared = targets.size === 1 ? [...targets][0] : null
   $('routes').replaceChildren(
     ...data.routes.flatMap((r, i) => [
       i ? ', ' : 'Routes: ',
       el('code', {}, r.path),
-      ` (${r.preset}${r.forward_to ? ` → ${r.forward_to}` : ''})`,
+      ` (${r.preset}${!shared && r.forward_to ? ` → ${r.forward_to}` : ''})`,
     ]),
-    data.only_valid ? '; forwarding only what verifies' : '',
+    shared ? `; forwarding ${data.only_valid ? 'what verifies' : 'every delivery'} to ${shared}` : '',
   )
   const seen = new Set(data.deliveries.map((d) => d.id))
   for (const id of [...state.rows.keys()]) {
@@ -206,6 +217,7 @@ function headerRows(body, headers) {
 }
 
 async function select(id, focus = true) {
+  if (focus && state.selected !== id) $('action-status').textContent = ''
   const response = await fetch(`api/deliveries/${id}`, { cache: 'no-store' })
   const d = await response.json()
   for (const { tr } of state.rows.values()) tr.classList.remove('selected')
@@ -230,14 +242,19 @@ async function select(id, focus = true) {
   fact(facts, 'Received', d.time)
   fact(facts, 'Route', `${d.route} (${d.preset})`)
   fact(facts, 'Verified over', d.url)
-  fact(facts, 'Timestamp skew', skewText(d.skew))
+  const skew = skewText(d.skew)
+  fact(facts, 'Timestamp skew', skew.includes(' s') || d.skew === null ? skew : `${skew} (${d.skew} s)`)
   fact(facts, 'Key that matched', keyText(d))
   fact(facts, 'Delivery id', d.webhook_id || '–')
   if (d.event) fact(facts, 'Event', d.event)
   fact(facts, 'Body size', sizeText(d))
   if (d.origin) fact(facts, 'Sent by', `the inspector: ${originText(d)}`)
   if (d.forward) {
-    fact(facts, 'Your app', d.forward.error ? `no answer: ${d.forward.error}` : `${d.forward.status} in ${d.forward.ms} ms`)
+    fact(
+      facts,
+      'Your app',
+      d.forward.error ? `no answer: ${d.forward.error}` : `${d.forward.status} in ${d.forward.ms} ms`,
+    )
     if (d.forward_body) fact(facts, 'It answered', d.forward_body)
   }
 
@@ -314,7 +331,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('close').addEventListener('click', closeDetail)
   $('replay').addEventListener('click', () => sendAgain('replay', 'the delivery as received'))
   for (const button of document.querySelectorAll('button.tamper')) {
-    button.addEventListener('click', () => sendAgain(`tamper/${button.dataset.tamper}`, `a copy with a ${button.textContent.toLowerCase()}`))
+    button.addEventListener('click', () =>
+      sendAgain(`tamper/${button.dataset.tamper}`, `a copy with a ${button.textContent.toLowerCase()}`),
+    )
   }
   $('copy').addEventListener('click', copyCurl)
   $('rows').addEventListener('keydown', (e) => {
