@@ -232,6 +232,12 @@ test('replay reaches the forward target with the exact bytes', async () => {
     await page.locator('#curl-text').inputValue(),
     /^curl -sS -X POST 'http:\/\/127\.0\.0\.1:\d+\/webhooks\/stripe'/,
   )
+  // Copy: the command is on the clipboard (127.0.0.1 is a secure context).
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: listener.base })
+  await page.getByRole('button', { name: 'Copy curl command' }).click()
+  await page.locator('#action-status', { hasText: 'on the clipboard' }).waitFor()
+  const copied = await page.evaluate(() => navigator.clipboard.readText())
+  assert.equal(copied, await page.locator('#curl-text').inputValue())
   await page.getByRole('button', { name: 'Replay as received' }).click()
   await page.locator('#action-status', { hasText: 'as #5: 200 duplicate' }).waitFor()
   assert.equal(await rowResult(5), '200 duplicate')
