@@ -1120,3 +1120,160 @@ fn the_page_refuses_other_sites() {
     ]);
     assert_eq!(plain.get("/_hooksig/").0, 404);
 }
+
+/// A byte string of `tests/vectors/http.json`: text, `{"hex": ...}` or `{"repeat", "length"}`.
+fn vector_bytes(value: &serde_json::Value) -> Vec<u8> {
+    if let Some(text) = value.as_str() {
+        return text.as_bytes().to_vec();
+    }
+    if let Some(hex) = value.get("hex").and_then(|h| h.as_str()) {
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+            .collect();
+    }
+    let unit = value["repeat"].as_str().unwrap().as_bytes();
+    let length = value["length"].as_u64().unwrap() as usize;
+    unit.iter().copied().cycle().take(length).collect()
+}
+
+/// The helper contract every framework helper runs (`tests/vectors/http.json`), run against
+/// `hooksig listen`: the same status and `{"error": code}`, and "the handler ran" is "the
+/// delivery was forwarded" (`--forward-to` a real app with `--only-valid`). The listener
+/// forwards before it answers, so by the answer the app has the request or never will.
+#[test]
+fn listen_keeps_the_helper_contract() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/http.json");
+    let vectors: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let app = App::start(200);
+    let mut ran = 0;
+    for case in vectors["cases"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let expect = &case["expect"];
+        if expect["json_helpers_only"] == true {
+            continue; // The listener does not parse the body as JSON.
+        }
+        let preset = case["preset"].as_str().unwrap();
+        let mut args: Vec<String> = ["--preset", preset, "--path", "/webhooks/test"]
+            .map(String::from)
+            .to_vec();
+        args.extend([
+            "--forward-to".into(),
+            app.url.clone(),
+            "--only-valid".into(),
+        ]);
+        for secret in case["secrets"].as_array().into_iter().flatten() {
+            args.extend(["--secret".into(), secret.as_str().unwrap().into()]);
+        }
+        for key in case["public_keys"].as_array().into_iter().flatten() {
+            args.extend(["--public-key".into(), key.as_str().unwrap().into()]);
+        }
+        if let Some(max) = case["max_body"].as_u64() {
+            args.extend(["--max-body".into(), max.to_string()]);
+        }
+        if let Some(url) = case["public_url"].as_str() {
+            args.extend(["--public-url".into(), url.into()]);
+        }
+        if case.get("tolerance").is_some_and(|t| t.is_null()) {
+            args.push("--no-tolerance".into());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let listen = Listen::start(&refs);
+        let request_url = listen.url("/webhooks/test");
+
+        let body = vector_bytes(&case["body"]);
+        let mut headers: Vec<(String, Vec<u8>)> = Vec::new();
+        if let Some(sign) = case.get("sign") {
+            let mut config = Config::preset(preset).unwrap();
+            for secret in case["secrets"].as_array().into_iter().flatten() {
+                config = config.secret(secret.as_str().unwrap());
+            }
+            if let Some(key) = case["private_key"].as_str() {
+                config = config.private_key(key);
+            }
+            let signed_url = match sign["url"].as_str() {
+                None | Some("request") => request_url.clone(),
+                Some(url) => url.to_owned(),
+            };
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let mut context = Context::new().url(&signed_url).method("POST");
+            context.now = Some(now - sign["age"].as_u64().unwrap());
+            let signer = Signer::new(&config).unwrap();
+            for (name, value) in signer.sign_with(&body, None, &context).unwrap() {
+                headers.push((name, value.into_bytes()));
+            }
+        }
+        for pair in case["headers"].as_array().into_iter().flatten() {
+            headers.push((pair[0].as_str().unwrap().into(), vector_bytes(&pair[1])));
+        }
+
+        let mut request = format!(
+            "POST /webhooks/test HTTP/1.1\r\nHost: {}\r\n",
+            &listen.base[7..]
+        )
+        .into_bytes();
+        for (name, value) in &headers {
+            request.extend_from_slice(name.as_bytes());
+            request.extend_from_slice(b": ");
+            request.extend_from_slice(value);
+            request.extend_from_slice(b"\r\n");
+        }
+        let chunked = case.get("content_length").is_some_and(|c| c.is_null());
+        match case.get("content_length").and_then(|c| c.as_str()) {
+            _ if chunked => request.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+            Some(length) => {
+                request.extend_from_slice(format!("Content-Length: {length}\r\n").as_bytes())
+            }
+            None => {
+                request.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes())
+            }
+        }
+        request.extend_from_slice(b"Connection: close\r\n\r\n");
+        if chunked {
+            request.extend_from_slice(format!("{:x}\r\n", body.len()).as_bytes());
+            request.extend_from_slice(&body);
+            request.extend_from_slice(b"\r\n0\r\n\r\n");
+        } else {
+            request.extend_from_slice(&body);
+        }
+        let reply = raw(&listen.base, &request);
+        let reply_text = text(&reply);
+        let status: u16 = reply_text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("{name}: {reply_text}"));
+        let allowed: Vec<u64> = match &expect["status"] {
+            serde_json::Value::Array(list) => list.iter().map(|s| s.as_u64().unwrap()).collect(),
+            one => vec![one.as_u64().unwrap()],
+        };
+        assert!(allowed.contains(&u64::from(status)), "{name}: {reply_text}");
+        if let Some(code) = expect["error"].as_str() {
+            let (_, payload) = reply_text.split_once("\r\n\r\n").unwrap();
+            assert_eq!(payload, format!("{{\"error\":\"{code}\"}}"), "{name}");
+        }
+        let handler = match expect["handler_if_status"].as_u64() {
+            Some(when) => u64::from(status) == when,
+            None => expect["handler"].as_bool().unwrap(),
+        };
+        match app.requests.try_recv() {
+            Ok(forwarded) => {
+                assert!(handler, "{name}: forwarded, but the handler must not run");
+                if status == 200 && case.get("content_length").is_none() {
+                    assert_eq!(
+                        split_request(&forwarded).2,
+                        body,
+                        "{name}: the body changed"
+                    );
+                }
+            }
+            Err(_) => assert!(!handler, "{name}: not forwarded"),
+        }
+        ran += 1;
+    }
+    assert_eq!(ran, 22);
+}
