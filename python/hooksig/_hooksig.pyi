@@ -5,7 +5,17 @@ from typing import Any, Final, Protocol, final
 
 from typing_extensions import TypeAlias
 
-__all__ = ["CODES", "GIL_RELEASE_AT", "PRESETS", "Signer", "Verified", "Verifier", "__version__"]
+__all__ = [
+    "CODES",
+    "FAST_PATH",
+    "GIL_RELEASE_AT",
+    "PRESETS",
+    "Signer",
+    "Verified",
+    "Verifier",
+    "__version__",
+    "_set_fast_path",
+]
 
 __version__: Final[str]
 
@@ -15,6 +25,13 @@ PRESETS: Final[dict[str, str]]
 CODES: Final[tuple[tuple[str, str], ...]]
 """Every error code as ``(name, kind)``, kind ``"verification"`` or ``"configuration"``: the
 core's one table, from which :mod:`hooksig` derives its exception classes."""
+
+FAST_PATH: Final[bool]
+"""Whether the binding's speed tricks are on (``HOOKSIG_PY_PLAIN=1`` at import turns them off:
+the plain path, for tests and benchmarks)."""
+
+def _set_fast_path(on: bool) -> None:
+    """Turns the speed tricks on or off in this process (for the benchmark)."""
 
 GIL_RELEASE_AT: Final[int]
 """Bodies of at least this many bytes are verified with the GIL released."""

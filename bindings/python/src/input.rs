@@ -8,10 +8,11 @@ use pyo3::types::{
 use smallvec::SmallVec;
 
 use crate::errors::{type_error, value_error};
+use crate::fast;
 
 /// A header name or value for the length of one call: its bytes, read in place (a `bytes`
-/// object's own buffer, a `str`'s UTF-8 form), and the object itself, kept alive, unless the
-/// container it came from keeps it alive (see [`Borrow`]).
+/// object's own buffer, or the UTF-8 form of a `str`), and the object that owns them, kept
+/// alive, unless the container it came from keeps it alive (`fast::pairs`).
 pub(crate) struct Text<'py> {
     _owner: Option<Bound<'py, PyAny>>,
     data: *const u8,
@@ -22,7 +23,7 @@ impl AsRef<[u8]> for Text<'_> {
     fn as_ref(&self) -> &[u8] {
         // SAFETY: `data` and `len` describe the buffer of a `bytes` object or the UTF-8 form
         // a `str` keeps; both are immutable and live as long as the object, which `_owner`
-        // keeps alive for as long as `self`, or else the caller's container does (`Borrow`).
+        // keeps alive for as long as `self`, or else the caller's container does.
         unsafe { std::slice::from_raw_parts(self.data, self.len) }
     }
 }
@@ -32,9 +33,7 @@ impl AsRef<[u8]> for Text<'_> {
 /// `Yes` only when no Python code can run between reading the headers and the end of the
 /// verification: the GIL stays held (the body is under the release threshold) and nothing in
 /// between allocates a Python object (which could run the garbage collector, and through it
-/// a finaliser that changes the container). The container (an exact `dict`, or an exact
-/// `list` of exact 2-tuples) then keeps every item alive. Skipping the reference counts saves
-/// two function calls per header string under the stable ABI.
+/// a finaliser that changes the container).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Borrow {
     Yes,
@@ -42,135 +41,27 @@ pub(crate) enum Borrow {
 }
 
 impl<'py> Text<'py> {
+    /// Bytes that `owner` keeps alive (or, with no owner, the caller's container).
+    pub(crate) fn in_place(owner: Option<Bound<'py, PyAny>>, data: *const u8, len: usize) -> Self {
+        Text {
+            _owner: owner,
+            data,
+            len,
+        }
+    }
+
     fn bytes(bytes: &Bound<'py, PyBytes>) -> Self {
         let slice = bytes.as_bytes();
-        Text {
-            data: slice.as_ptr(),
-            len: slice.len(),
-            _owner: Some(bytes.clone().into_any()),
-        }
+        Text::in_place(Some(bytes.clone().into_any()), slice.as_ptr(), slice.len())
     }
 
     /// Reads a str as UTF-8; `None` when it has none (a lone surrogate).
-    ///
-    /// The stable ABI of Python 3.9 only offers `PyUnicode_AsUTF8String`, which allocates a
-    /// new `bytes` per string: for the dozen header strings of a request that was a third
-    /// of the time of a 1 KiB verification. CPython has exported `PyUnicode_AsUTF8AndSize`
-    /// since 3.3 (it is in the stable ABI from 3.10), so on Unix it is called directly: for
-    /// an ASCII str it returns the str's own data, with no allocation.
     fn str(text: &Bound<'py, PyString>) -> Option<Self> {
-        #[cfg(unix)]
-        {
-            let mut len: pyo3::ffi::Py_ssize_t = 0;
-            // SAFETY: `text` is a live str and we hold the GIL; the function returns a pointer
-            // to `len` bytes owned by the str, or NULL with an exception set.
-            let data = unsafe { PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut len) };
-            if data.is_null() {
-                // Clear the UnicodeEncodeError: the caller raises a clearer one.
-                drop(PyErr::take(text.py()));
-                return None;
-            }
-            Some(Text {
-                data: data.cast(),
-                len: usize::try_from(len).ok()?,
-                _owner: Some(text.clone().into_any()),
-            })
+        if let Some(in_place) = fast::utf8(text) {
+            return in_place;
         }
-        #[cfg(not(unix))]
-        {
-            text.encode_utf8().ok().map(|bytes| Text::bytes(&bytes))
-        }
+        text.encode_utf8().ok().map(|bytes| Text::bytes(&bytes))
     }
-}
-
-/// Reads an exact `str` or `bytes` without a new reference; `None` for anything else, or a
-/// str without a UTF-8 form (the caller then takes the general path, which reports it).
-///
-/// # Safety
-///
-/// `obj` must be a live object that the caller's container keeps alive for `'py` (see
-/// [`Borrow`]), and the GIL must be held.
-#[cfg(unix)]
-unsafe fn borrowed<'py>(obj: *mut pyo3::ffi::PyObject) -> Option<Text<'py>> {
-    use pyo3::ffi;
-    // SAFETY (all below): `obj` is live and the GIL is held, per this function's contract.
-    let kind = unsafe { ffi::Py_TYPE(obj) };
-    if std::ptr::eq(kind, &raw mut ffi::PyUnicode_Type) {
-        let mut len: ffi::Py_ssize_t = 0;
-        let data = unsafe { PyUnicode_AsUTF8AndSize(obj, &mut len) };
-        if data.is_null() {
-            unsafe { ffi::PyErr_Clear() };
-            return None;
-        }
-        return Some(Text {
-            _owner: None,
-            data: data.cast(),
-            len: usize::try_from(len).ok()?,
-        });
-    }
-    if std::ptr::eq(kind, &raw mut ffi::PyBytes_Type) {
-        let data = unsafe { ffi::PyBytes_AsString(obj) };
-        let len = unsafe { ffi::PyBytes_Size(obj) };
-        return Some(Text {
-            _owner: None,
-            data: data.cast(),
-            len: usize::try_from(len).ok()?,
-        });
-    }
-    None
-}
-
-/// Reads an exact dict, or an exact list of exact 2-tuples, of exact str/bytes without new
-/// references; `None` when any item is of another shape.
-///
-/// # Safety
-///
-/// As for [`borrowed`]: no Python code may run until the returned texts are dropped.
-#[cfg(unix)]
-unsafe fn borrowed_pairs<'py>(obj: &Bound<'py, PyAny>) -> Option<HeaderList<'py>> {
-    use pyo3::ffi;
-    let mut out = HeaderList::new();
-    if obj.is_exact_instance_of::<PyDict>() {
-        let (mut pos, mut key, mut value) = (0, std::ptr::null_mut(), std::ptr::null_mut());
-        // SAFETY: an exact dict, the GIL held; PyDict_Next hands out borrowed references,
-        // which the dict keeps alive while it is not changed (this function's contract).
-        while unsafe { ffi::PyDict_Next(obj.as_ptr(), &mut pos, &mut key, &mut value) } != 0 {
-            // SAFETY: as above.
-            out.push(unsafe { (borrowed(key)?, borrowed(value)?) });
-        }
-        return Some(out);
-    }
-    if obj.is_exact_instance_of::<PyList>() {
-        // SAFETY: an exact list, the GIL held; the items are borrowed references the list
-        // keeps alive, and an exact tuple's items are fixed while the tuple lives.
-        unsafe {
-            let n = ffi::PyList_Size(obj.as_ptr());
-            for i in 0..n {
-                let pair = ffi::PyList_GetItem(obj.as_ptr(), i);
-                if pair.is_null()
-                    || !std::ptr::eq(ffi::Py_TYPE(pair), &raw mut ffi::PyTuple_Type)
-                    || ffi::PyTuple_Size(pair) != 2
-                {
-                    ffi::PyErr_Clear();
-                    return None;
-                }
-                out.push((
-                    borrowed(ffi::PyTuple_GetItem(pair, 0))?,
-                    borrowed(ffi::PyTuple_GetItem(pair, 1))?,
-                ));
-            }
-        }
-        return Some(out);
-    }
-    None
-}
-
-#[cfg(unix)]
-unsafe extern "C" {
-    fn PyUnicode_AsUTF8AndSize(
-        unicode: *mut pyo3::ffi::PyObject,
-        size: *mut pyo3::ffi::Py_ssize_t,
-    ) -> *const std::os::raw::c_char;
 }
 
 /// The headers of one call, as the core reads them; a request's usual dozen or so stay on
@@ -191,16 +82,9 @@ const HEADERS_EXPECTED: &str =
 /// A value may also be a list or tuple of values: the header is then repeated. Names are
 /// handed on as they are: matching them (case-insensitively) is the core's rule.
 pub(crate) fn headers<'py>(obj: &Bound<'py, PyAny>, borrow: Borrow) -> PyResult<HeaderList<'py>> {
-    #[cfg(unix)]
-    if borrow == Borrow::Yes {
-        // SAFETY: `Borrow::Yes` is the caller's promise that no Python code runs until the
-        // headers are dropped; see `Borrow`.
-        if let Some(out) = unsafe { borrowed_pairs(obj) } {
-            return Ok(out);
-        }
+    if let Some(out) = fast::pairs(obj, borrow) {
+        return Ok(out);
     }
-    #[cfg(not(unix))]
-    let _ = borrow;
     let mut out = HeaderList::new();
     if let Ok(dict) = obj.cast_exact::<PyDict>() {
         for (name, value) in dict.iter() {
@@ -229,13 +113,9 @@ pub(crate) fn headers<'py>(obj: &Bound<'py, PyAny>, borrow: Borrow) -> PyResult<
     } else {
         obj.clone()
     };
-    #[cfg(unix)]
-    if borrow == Borrow::Yes {
-        // Starlette's `raw` list, now that its property has run: as for a list above.
-        // SAFETY: as above; no Python code runs from here on.
-        if let Some(out) = unsafe { borrowed_pairs(&pairs) } {
-            return Ok(out);
-        }
+    // Starlette's `raw` list, now that its property has run.
+    if let Some(out) = fast::pairs(&pairs, borrow) {
+        return Ok(out);
     }
     let iter = pairs
         .try_iter()

@@ -1,10 +1,12 @@
 //! `hooksig._hooksig`: the native module behind the `hooksig` Python package.
 //!
-//! Thin by design: it converts Python arguments, calls the core, and maps errors to
-//! the exception classes of `hooksig._errors` by their code. No rule lives here.
+//! Thin by design: it converts Python arguments (`input`, `config`), calls the core, and maps
+//! errors to the exception classes of `hooksig._errors` by their code (`errors`). No rule
+//! lives here. The speed tricks are in `fast`, each with the benchmark cell it wins.
 
 mod config;
 mod errors;
+mod fast;
 mod input;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -378,6 +380,13 @@ fn presets(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(out)
 }
 
+/// Turns the speed tricks of `fast.rs` on or off, for the benchmark's plain-vs-fast rows.
+#[pyfunction]
+#[pyo3(name = "_set_fast_path")]
+fn set_fast_path(on: bool) {
+    fast::set_enabled(on);
+}
+
 /// The native module of hooksig; import `hooksig` instead.
 #[pymodule]
 fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -393,6 +402,12 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
         GIL_RELEASE_AT.store(bytes, Ordering::Relaxed);
     }
     m.add("GIL_RELEASE_AT", gil_release_at())?;
+    // `HOOKSIG_PY_PLAIN=1`: the plain path only (fast.rs off), for the tests and the bench.
+    if std::env::var("HOOKSIG_PY_PLAIN").is_ok_and(|v| v == "1") {
+        fast::set_enabled(false);
+    }
+    m.add("FAST_PATH", fast::enabled())?;
+    m.add_function(wrap_pyfunction!(set_fast_path, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
