@@ -36,6 +36,25 @@ pub fn check_url(url: &str) -> Result<String, String> {
     Ok(url.to_owned())
 }
 
+/// Returns whether an `http://` URL points at this port on this machine (a loopback
+/// address, `localhost`, or `0.0.0.0`): forwarding there would send each delivery back in.
+pub fn is_local_port(url: &str, port: u16) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let (host, at) = match authority.rsplit_once(':') {
+        Some((host, at)) if !at.contains(']') => (host, at.parse().ok()),
+        _ => (authority, Some(80)),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let local = host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback() || ip.is_unspecified());
+    local && at == Some(port)
+}
+
 /// The URL a delivery to `path` (with its query) goes to: `base` as it is when it has a
 /// path, else `base` followed by the delivery's path.
 pub fn target(base: &str, path: &str) -> String {
@@ -155,6 +174,16 @@ mod tests {
             target("http://127.0.0.1:3000/app", "/w/s"),
             "http://127.0.0.1:3000/app"
         );
+    }
+
+    #[test]
+    fn a_forward_to_the_listener_itself_is_recognised() {
+        assert!(is_local_port("http://127.0.0.1:8000/x", 8000));
+        assert!(is_local_port("http://localhost:8000", 8000));
+        assert!(is_local_port("http://[::1]:8000/", 8000));
+        assert!(!is_local_port("http://127.0.0.1:3000", 8000));
+        assert!(!is_local_port("https://127.0.0.1:8000", 8000));
+        assert!(!is_local_port("http://example.com:8000", 8000));
     }
 
     #[test]

@@ -178,7 +178,24 @@ fn routes(args: &ListenArgs) -> Result<Vec<Route>, String> {
     Ok(routes)
 }
 
+/// Refuses a forward target that is this listener: each delivery would come back in.
+fn refuse_forward_loop(listener: &Listener, port: u16) -> Result<(), String> {
+    let routes = listener.routes.iter().filter_map(|r| r.forward_to.as_ref());
+    for target in listener.forward.to.iter().chain(routes) {
+        if crate::forward::is_local_port(target, port) {
+            return Err(format!(
+                "--forward-to {target}: that is this listener (port {port}); each delivery \
+                 would come back in"
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn serve(args: &ListenArgs, listener: Arc<Listener>) -> Result<ExitCode, String> {
+    if args.port != 0 {
+        refuse_forward_loop(&listener, args.port)?;
+    }
     let address = SocketAddr::new(args.host, args.port);
     let socket = tokio::net::TcpListener::bind(address)
         .await
@@ -190,6 +207,7 @@ async fn serve(args: &ListenArgs, listener: Arc<Listener>) -> Result<ExitCode, S
         IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from(([127, 0, 0, 1], bound.port())),
         _ => bound,
     };
+    refuse_forward_loop(&listener, bound.port())?;
     let paths: Vec<String> = listener
         .routes
         .iter()

@@ -1027,6 +1027,17 @@ fn bad_routes_and_hosts_are_usage_errors() {
             ][..],
             "expected http://",
         ),
+        (
+            &[
+                "--route",
+                "/a=github,secret=x",
+                "--port",
+                "18734",
+                "--forward-to",
+                "http://localhost:18734",
+            ][..],
+            "that is this listener",
+        ),
     ] {
         let out = command().arg("listen").args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
