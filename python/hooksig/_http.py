@@ -3,6 +3,7 @@ body they read, and the request URL for schemes that sign it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Callable
 from urllib.parse import quote
@@ -24,6 +25,18 @@ TOO_LARGE_CODE = "body_too_large"
 def default_error_body(error: VerificationError) -> dict[str, str]:
     """``{"error": code}``: the code only, never the message (it could help an attacker probe)."""
     return {"error": error.code}
+
+
+_RENDERED: dict[str, bytes] = {}
+
+
+def rendered_error(code: str) -> bytes:
+    """The default error body of a code as JSON bytes, rendered once per code (a rejection
+    then costs no JSON encoding: ``json.dumps`` with options builds an encoder per call)."""
+    body = _RENDERED.get(code)
+    if body is None:
+        body = _RENDERED[code] = json.dumps({"error": code}, separators=(",", ":")).encode()
+    return body
 
 
 def check_max_body(max_body: int | None) -> int | None:
@@ -52,6 +65,15 @@ def declared_length(value: str | bytes | None) -> int | None:
     if not text or not text.isascii() or not text.isdigit():
         return None
     return int(text)
+
+
+def asgi_content_length(scope: Mapping[str, Any]) -> int | None:
+    """The declared Content-Length of an ASGI request; None when there is none (a chunked
+    body) or it is not plain digits (servers refuse those before the app sees them)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":  # ASGI header names are lower case
+            return declared_length(value)
+    return None
 
 
 def check_public_url(public_url: object, what: str = "public_url") -> None:

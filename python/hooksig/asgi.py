@@ -34,10 +34,10 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    asgi_content_length,
     asgi_url,
     check_max_body,
     check_public_url,
-    declared_length,
     default_error_body,
     too_large,
 )
@@ -112,7 +112,7 @@ class WebhookMiddleware:
             return
 
         limit = self.max_body
-        if limit is not None and _content_length(scope) > limit:
+        if limit is not None and (asgi_content_length(scope) or 0) > limit:
             await self._too_large(send, limit)
             return
 
@@ -173,15 +173,6 @@ class WebhookMiddleware:
 
     async def _too_large(self, send: Send, limit: int) -> None:
         await _send_json(send, TOO_LARGE_STATUS, self.error_body(too_large(limit)))
-
-
-def _content_length(scope: Scope) -> int:
-    """The declared Content-Length, or -1 when there is none (a chunked body)."""
-    for name, value in scope.get("headers", []):
-        if name.lower() == b"content-length":
-            length = declared_length(value)
-            return -1 if length is None else length
-    return -1
 
 
 async def _send_json(send: Send, status: int, content: Any) -> None:

@@ -31,7 +31,7 @@ import json
 from typing import Any, Callable, Optional, Union
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from hooksig._errors import VerificationError
 from hooksig._hooksig import Verifier
@@ -40,11 +40,12 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    asgi_content_length,
     asgi_url,
     check_max_body,
     check_public_url,
-    declared_length,
     default_error_body,
+    rendered_error,
     too_large,
 )
 
@@ -62,14 +63,20 @@ class WebhookRejected(HTTPException):
         content: the JSON body to answer with.
     """
 
-    def __init__(self, status_code: int, code: str, content: Any) -> None:
+    def __init__(
+        self, status_code: int, code: str, content: Any, rendered: Optional[bytes] = None
+    ) -> None:
         super().__init__(status_code=status_code, detail=content)
         self.code = code
         self.content = content
+        self.rendered = rendered
 
 
-async def _answer(request: Request, exc: Exception) -> JSONResponse:
+async def _answer(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebhookRejected)
+    if exc.rendered is not None:
+        # The default body, rendered once per code: a rejection costs no JSON encoding.
+        return Response(exc.rendered, status_code=exc.status_code, media_type="application/json")
     return JSONResponse(exc.content, status_code=exc.status_code)
 
 
@@ -116,18 +123,49 @@ class WebhookBody:
         self._needs_method = verifier.needs_method
 
     async def __call__(self, request: Request) -> bytes:
-        body = await self._read(request)
+        if self._declared_within_limit(request.scope):
+            body = await request.body()
+        else:
+            body = await self._read(request)
+        self._verify(request, body)
+        return body
+
+    def _declared_within_limit(self, scope: Any) -> bool:
+        """Whether the body can be read whole at once: no limit, or a Content-Length within
+        it (the server then reads exactly that many bytes: no more can arrive). A larger
+        declared length is refused here, before a byte is read."""
+        limit = self.max_body
+        if limit is None:
+            return True
+        length = asgi_content_length(scope)
+        if length is None:
+            return False  # chunked: read chunk by chunk, up to the limit
+        if length > limit:
+            raise self._too_large(limit)
+        return True
+
+    def _verify(self, request: Request, body: bytes) -> None:
+        """Verifies the body with the raw ASGI headers (what ``request.headers`` wraps), and
+        the URL and method where the scheme signs them; the result goes to
+        ``request.state.webhook``."""
+        scope = request.scope
         try:
             if self._needs_url or self._needs_method:
                 verified = self.verifier.verify(
-                    body, request.headers, url=self._url(request), method=request.method
+                    body, scope["headers"], url=self._url(request), method=scope["method"]
                 )
             else:
-                verified = self.verifier.verify(body, request.headers)
+                verified = self.verifier.verify(body, scope["headers"])
         except VerificationError as error:
-            raise WebhookRejected(self.status_code, error.code, self.error_body(error)) from None
-        request.state.webhook = verified
-        return body
+            raise self._rejected(self.status_code, error) from None
+        # What `request.state` reads (Starlette keeps its State in the scope).
+        scope.setdefault("state", {})["webhook"] = verified
+
+    def _rejected(self, status_code: int, error: VerificationError) -> WebhookRejected:
+        if self.error_body is default_error_body:
+            rendered = rendered_error(error.code)
+            return WebhookRejected(status_code, error.code, {"error": error.code}, rendered)
+        return WebhookRejected(status_code, error.code, self.error_body(error))
 
     def _url(self, request: Request) -> Optional[str]:
         """The URL the provider called, when the scheme signs it."""
@@ -139,13 +177,9 @@ class WebhookBody:
         return public_url if isinstance(public_url, str) else public_url(request)
 
     async def _read(self, request: Request) -> bytes:
-        """The raw body, read at most ``max_body + 1`` bytes far (chunk by chunk)."""
+        """A body without Content-Length (chunked), read at most ``max_body`` + one chunk far."""
         limit = self.max_body
-        if limit is None:
-            return await request.body()
-        length = declared_length(request.headers.get("content-length"))
-        if length is not None and length > limit:
-            raise self._too_large(limit)
+        assert limit is not None
         chunks = []
         size = 0
         async for chunk in request.stream():
@@ -160,8 +194,7 @@ class WebhookBody:
         return body
 
     def _too_large(self, limit: int) -> WebhookRejected:
-        error = too_large(limit)
-        return WebhookRejected(TOO_LARGE_STATUS, error.code, self.error_body(error))
+        return self._rejected(TOO_LARGE_STATUS, too_large(limit))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.verifier!r})"
@@ -174,8 +207,16 @@ class WebhookJSON(WebhookBody):
     """
 
     async def __call__(self, request: Request) -> Any:
-        body = await super().__call__(request)
+        # WebhookBody.__call__, inline: one coroutine less per request.
+        if self._declared_within_limit(request.scope):
+            body = await request.body()
+        else:
+            body = await self._read(request)
+        self._verify(request, body)
         try:
             return json.loads(body)
         except ValueError:
-            raise WebhookRejected(400, "invalid_json", {"error": "invalid_json"}) from None
+            rendered = rendered_error("invalid_json")
+            raise WebhookRejected(
+                400, "invalid_json", {"error": "invalid_json"}, rendered
+            ) from None

@@ -103,6 +103,8 @@ pub(crate) fn headers<'py>(obj: &Bound<'py, PyAny>, borrow: Borrow) -> PyResult<
     // would raise and swallow two AttributeErrors per call.
     let pairs = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         obj.clone()
+    } else if let Some(list) = fast::starlette_list(obj) {
+        list.into_any()
     } else if let Some(raw) = obj
         .getattr_opt(pyo3::intern!(py, "raw"))?
         .filter(|raw| raw.is_instance_of::<PyList>())
