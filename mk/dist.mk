@@ -79,10 +79,18 @@ dist-cli:
 	tar -C $(DIST_STAGE) --owner=0 --group=0 --numeric-owner --sort=name -czf $(DIST)/$(DIST_CLI).tar.gz $(DIST_CLI)
 
 ## dist-crates: `cargo publish --dry-run` of hooksig and hooksig-cli (packages and builds them), then the .crate files.
+# To verify hooksig-cli, cargo builds it against the packaged hooksig, which it unpacks into
+# $CARGO_HOME/registry/src/-<hash>/ and compiles as a registry crate: it reuses both the
+# unpacked copy and the build on the next run of the same version, even when the sources
+# changed. So the copy is removed first, and the builds go to a target directory that
+# `make dist` starts empty.
+DIST_CARGO_HOME := $(or $(CARGO_HOME),$(HOME)/.cargo)
+DIST_CRATES_TARGET := $(DIST_STAGE)/crates-target
 dist-crates:
-	cargo publish --dry-run $(DIST_DIRTY) -p hooksig -p hooksig-cli
-	cargo package --no-verify $(DIST_DIRTY) -p hooksig -p hooksig-cli
-	cp target/package/hooksig-$(DIST_VERSION).crate target/package/hooksig-cli-$(DIST_VERSION).crate $(DIST)/
+	rm -rf $(DIST_CARGO_HOME)/registry/src/-*/hooksig-$(DIST_VERSION) $(DIST_CARGO_HOME)/registry/src/-*/hooksig-cli-$(DIST_VERSION)
+	CARGO_TARGET_DIR=$(DIST_CRATES_TARGET) cargo publish --dry-run $(DIST_DIRTY) -p hooksig -p hooksig-cli
+	CARGO_TARGET_DIR=$(DIST_CRATES_TARGET) cargo package --no-verify $(DIST_DIRTY) -p hooksig -p hooksig-cli
+	cp $(DIST_CRATES_TARGET)/package/hooksig-$(DIST_VERSION).crate $(DIST_CRATES_TARGET)/package/hooksig-cli-$(DIST_VERSION).crate $(DIST)/
 
 ## test-dist: each artifact of dist/ installed offline with no Rust on PATH, then tested (see tests/dist/).
 test-dist:
