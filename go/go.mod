@@ -1,0 +1,3 @@
+module example.invalid/hooksig/go
+
+go 1.19
