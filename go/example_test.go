@@ -156,3 +156,32 @@ func TestDocsBlocksRun(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEBlock: each line of the README's Go example is a line of code that runs here
+// (examples/aghanim/main.go or an example above), comments aside.
+func TestREADMEBlock(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile("(?ms)^## Go \\(net/http\\)\n\n```go\n(.*?)^```\n").FindSubmatch(readme)
+	if section == nil {
+		t.Fatal("README.md has no Go section with a go block")
+	}
+	comment := regexp.MustCompile(`(^|\s+)//.*$`)
+	code := map[string]bool{}
+	for _, file := range []string{"example_test.go", filepath.Join("examples", "aghanim", "main.go")} {
+		source, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(source), "\n") {
+			code[strings.TrimSpace(comment.ReplaceAllString(line, ""))] = true
+		}
+	}
+	for _, line := range strings.Split(string(section[1]), "\n") {
+		if line = strings.TrimSpace(comment.ReplaceAllString(line, "")); line != "" && !code[line] {
+			t.Errorf("README.md's Go example has a line no test runs: %s", line)
+		}
+	}
+}

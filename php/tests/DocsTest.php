@@ -44,4 +44,23 @@ final class DocsTest extends TestCase
         unlink("$dir/block.php");
         self::assertSame([0, []], [$status, $output], "the block:\n$code");
     }
+
+    /** Each line of the README's PHP example is a line of code that runs here, comments aside. */
+    public function testTheReadmeBlockIsCodeThatRuns(): void
+    {
+        $readme = (string) file_get_contents(dirname(__DIR__, 2) . '/README.md');
+        self::assertSame(1, preg_match('/^## PHP\n\n```php\n(.*?)^```\n/ms', $readme, $section), 'README.md has a PHP section');
+        $strip = fn (string $line): string => trim((string) preg_replace('#(^|\s+)//.*$#', '', $line));
+        $code = [];
+        foreach ([...iterator_to_array(self::blocks(), false), [(string) file_get_contents(dirname(__DIR__) . '/examples/aqid.php')]] as [$block]) {
+            foreach (explode("\n", $block) as $line) {
+                $code[$strip($line)] = true;
+            }
+        }
+        foreach (explode("\n", $section[1]) as $line) {
+            if (($line = $strip($line)) !== '') {
+                self::assertArrayHasKey($line, $code, "README.md's PHP example has a line no test runs");
+            }
+        }
+    }
 }
