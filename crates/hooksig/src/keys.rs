@@ -7,7 +7,7 @@ use core::fmt;
 
 use base64ct::{Base64, Base64Unpadded, Base64Url, Base64UrlUnpadded, Encoding as _};
 use ed25519_dalek::Signer as _;
-use p256::ecdsa::signature::hazmat::{PrehashSigner, PrehashVerifier};
+use p256::ecdsa::signature::hazmat::PrehashSigner;
 use p256::pkcs8::DecodePrivateKey;
 use zeroize::Zeroizing;
 
@@ -44,14 +44,15 @@ pub(crate) type Feed<'a> = dyn FnMut(&mut dyn FnMut(&[u8])) + 'a;
 #[derive(Clone)]
 pub(crate) enum PublicKey {
     Ed25519(ed25519_dalek::VerifyingKey),
-    P256(p256::ecdsa::VerifyingKey),
+    /// The uncompressed point (p256 checked it is on the curve), as ring takes it.
+    P256(Box<[u8]>),
 }
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             PublicKey::Ed25519(_) => "PublicKey(ed25519)",
-            PublicKey::P256(_) => "PublicKey(p256)",
+            PublicKey::P256(..) => "PublicKey(p256)",
         })
     }
 }
@@ -138,7 +139,7 @@ impl PublicKey {
                     .map_err(|_| invalid("not a point of Ed25519"))
             }
             Algorithm::EcdsaP256Sha256 => p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
-                .map(PublicKey::P256)
+                .map(|key| PublicKey::P256(key.to_sec1_point(false).as_bytes().into()))
                 .map_err(|_| {
                     invalid("not a P-256 public key (a 65-byte uncompressed or 33-byte SEC1 point)")
                 }),
@@ -170,13 +171,13 @@ impl PublicKey {
     }
 
     /// Checks one encoded signature over a message; returns it in its canonical form when
-    /// it verifies. `digest` is the message's SHA-256 for ECDSA; Ed25519 streams the
-    /// message again through `feed`.
+    /// it verifies. Ed25519 streams the message through `feed`; ECDSA takes it `whole`
+    /// (ring verifies a message in one piece).
     pub(crate) fn verify(
         &self,
         signature: &Decoded,
         format: SignatureFormat,
-        digest: &[u8; 32],
+        whole: &[u8],
         feed: &mut Feed<'_>,
     ) -> Option<Matched> {
         match self {
@@ -190,13 +191,19 @@ impl PublicKey {
                 stream.finalize_and_verify().ok()?;
                 Some(Matched::new(bytes))
             }
-            PublicKey::P256(key) => {
+            PublicKey::P256(point) => {
+                // p256 parses strictly (DER only, 0 < r, s < n); ring does the arithmetic.
                 let parsed = match format {
                     SignatureFormat::Der => p256::ecdsa::Signature::from_der(signature.bytes()),
                     SignatureFormat::Raw => p256::ecdsa::Signature::from_slice(signature.bytes()),
                 }
                 .ok()?;
-                key.verify_prehash(digest, &parsed).ok()?;
+                ring::signature::UnparsedPublicKey::new(
+                    &ring::signature::ECDSA_P256_SHA256_FIXED,
+                    point,
+                )
+                .verify(whole, &parsed.to_bytes())
+                .ok()?;
                 Some(Matched::new(&parsed.normalize_s().to_bytes()))
             }
         }
@@ -402,7 +409,7 @@ mod tests {
 
     fn verify(key: &PublicKey, signature: &str, message: &[u8]) -> bool {
         let decoded = Decoded::new(Encoding::Hex, signature.as_bytes()).unwrap();
-        key.verify(&decoded, SignatureFormat::Der, &[0; 32], &mut |sink| {
+        key.verify(&decoded, SignatureFormat::Der, message, &mut |sink| {
             sink(message)
         })
         .is_some()

@@ -555,13 +555,11 @@ fn public_key_matches(
     want_asym: bool,
     key: &crate::keys::PublicKey,
 ) -> Option<Matched> {
-    let digest: [u8; 32] = if kind.algorithm == Algorithm::EcdsaP256Sha256 {
-        let mut hash = Sha256::new();
-        c.feed(message, &mut |piece| hash.update(piece));
-        hash.finalize().into()
-    } else {
-        [0; 32]
-    };
+    // ring verifies ECDSA over the message in one piece: the one copy verify makes.
+    let mut whole = Vec::new();
+    if kind.algorithm == Algorithm::EcdsaP256Sha256 {
+        c.feed(message, &mut |piece| whole.extend_from_slice(piece));
+    }
     values.items(c).find_map(|text| {
         let Some((true, text)) = c
             .classify(text)
@@ -571,7 +569,7 @@ fn public_key_matches(
         };
         let decoded = Decoded::new(kind.encoding, text)?;
         let mut feed = |sink: &mut dyn FnMut(&[u8])| c.feed(message, &mut |p| sink(p));
-        key.verify(&decoded, kind.format, &digest, &mut feed)
+        key.verify(&decoded, kind.format, &whole, &mut feed)
     })
 }
 
