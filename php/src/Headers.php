@@ -69,6 +69,9 @@ final class Headers
             if (str_starts_with($key, 'HTTP_')) {
                 $name = strtolower(str_replace('_', '-', substr($key, 5)));
             } elseif ($key === 'CONTENT_TYPE' || $key === 'CONTENT_LENGTH') {
+                if (isset($headers["HTTP_$key"])) {
+                    continue; // php -S gives both spellings of these two
+                }
                 $name = strtolower(str_replace('_', '-', $key));
             } elseif (preg_match('/^[A-Z][A-Z0-9_]*$/', $key) === 1 || !(is_string($value) || is_array($value))) {
                 continue; // a $_SERVER entry that is not a header (REQUEST_METHOD, argv, ...)

@@ -207,6 +207,7 @@ final class Verifier
     /**
      * The request context for the C call; $keep holds the buffers it points to.
      *
+     * @internal
      * @param list<CData> $keep
      */
     public static function context(?int $now, ?string $url, ?string $method, array &$keep): CData

@@ -259,6 +259,26 @@ final class ApiTest extends TestCase
         self::assertStringContainsString('["secret"]=>' . "\n" . '  string(8) "[hidden]"', (string) ob_get_clean());
     }
 
+    public function testASignedHandshakeFromServerVariables(): void
+    {
+        // Slack's url_verification, signed now, in a $_SERVER as php -S fills it (both
+        // spellings of Content-Type).
+        $body = '{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV","type":"url_verification"}';
+        $server = ['REQUEST_METHOD' => 'POST', 'REQUEST_URI' => '/slack/events', 'HTTP_HOST' => 'example.com',
+            'CONTENT_TYPE' => 'application/json', 'HTTP_CONTENT_TYPE' => 'application/json'];
+        foreach ((new Signer('slack', secret: '8f742231b10e8888abcd99yyyzzz85a5'))->sign($body) as $name => $value) {
+            $server['HTTP_' . strtoupper(str_replace('-', '_', $name))] = $value;
+        }
+        $stream = fn () => fopen('data://text/plain;base64,' . base64_encode($body), 'rb');
+        $slack = new Verifier('slack', secret: '8f742231b10e8888abcd99yyyzzz85a5');
+        $reply = Webhook::receive($slack, $server, $stream());
+        self::assertSame([200, 'application/json', '{"challenge":"3eZbrw1aBm2rZgRNFdxV"}'],
+            [$reply->status, $reply->contentType, $reply->body]);
+        $other = new Verifier('slack', secret: 'another-signing-secret');
+        $refused = Webhook::receive($other, $server, $stream());
+        self::assertSame([403, '{"error":"signature_mismatch"}'], [$refused->status, $refused->body]);
+    }
+
     public function testALibraryThatIsNotThereIsExplained(): void
     {
         $command = sprintf('HOOKSIG_LIB=/nonexistent/libhooksig_c.so %s -r %s 2>&1', escapeshellarg(PHP_BINARY),
