@@ -39,6 +39,7 @@ from hooksig._http import (
     check_max_body,
     check_public_url,
     default_error_body,
+    rendered_error,
     too_large,
 )
 
@@ -144,7 +145,7 @@ class WebhookMiddleware:
             else:
                 verified = verifier.verify(body, scope.get("headers", []))
         except VerificationError as error:
-            await _send_json(send, self.status_code, self.error_body(error))
+            await self._reject(send, self.status_code, error)
             return
         scope.setdefault("state", {})["webhook"] = verified
 
@@ -172,11 +173,17 @@ class WebhookMiddleware:
         return public if isinstance(public, str) else public(scope)
 
     async def _too_large(self, send: Send, limit: int) -> None:
-        await _send_json(send, TOO_LARGE_STATUS, self.error_body(too_large(limit)))
+        await self._reject(send, TOO_LARGE_STATUS, too_large(limit))
+
+    async def _reject(self, send: Send, status: int, error: VerificationError) -> None:
+        if self.error_body is default_error_body:
+            payload = rendered_error(error.code)  # rendered once per code
+        else:
+            payload = json.dumps(self.error_body(error), separators=(",", ":")).encode()
+        await _send_json(send, status, payload)
 
 
-async def _send_json(send: Send, status: int, content: Any) -> None:
-    payload = json.dumps(content, separators=(",", ":")).encode()
+async def _send_json(send: Send, status: int, payload: bytes) -> None:
     await send(
         {
             "type": "http.response.start",

@@ -261,3 +261,90 @@ def test_flask_decorator_options() -> None:
 
     with pytest.raises(TypeError, match=r"hooksig\.Verifier"):
         verify_webhook(None)  # type: ignore[arg-type]
+
+
+# --- URL-signed schemes: the request URL, public_url as a string or a function ----------
+
+SQUARE_KEY = "square-signature-key"
+PUBLIC = "https://hooks.example.com/square?shop=1"
+
+
+def square() -> hooksig.Verifier:
+    return hooksig.Verifier("square", secret=SQUARE_KEY)
+
+
+def square_signed(url: str, body: bytes = b'{"data":{}}') -> tuple[bytes, dict[str, str]]:
+    return body, hooksig.Signer("square", secret=SQUARE_KEY).sign(body, url=url)
+
+
+def test_url_signed_schemes_under_every_helper() -> None:
+    seen_urls: list[str] = []
+
+    def from_request(request: Any) -> str:
+        seen_urls.append(str(getattr(request, "url", None) or request.get("path")))
+        return PUBLIC
+
+    api = FastAPI()
+    install(api)
+    as_server = WebhookBody(square())
+    as_text = WebhookBody(square(), public_url=PUBLIC)
+    as_function = WebhookBody(square(), public_url=from_request)
+
+    @api.post("/server")
+    async def server_view(body: Annotated[bytes, Depends(as_server)]) -> dict[str, int]:
+        return {"n": len(body)}
+
+    @api.post("/text")
+    async def text_view(body: Annotated[bytes, Depends(as_text)]) -> dict[str, int]:
+        return {"n": len(body)}
+
+    @api.post("/function")
+    async def function_view(body: Annotated[bytes, Depends(as_function)]) -> dict[str, int]:
+        return {"n": len(body)}
+
+    async def endpoint(request: StarletteRequest) -> Response:
+        return JSONResponse({"n": len(await request.body())})
+
+    inner = Starlette(
+        routes=[Route(p, endpoint, methods=["POST"]) for p in ("/server", "/text", "/function")]
+    )
+    middleware = WebhookMiddleware(
+        inner,
+        verifiers={"/server": square(), "/text": square(), "/function": square()},
+        public_url={"/text": PUBLIC, "/function": from_request},
+    )
+    flask_app = Flask(__name__)
+    flask_views = {
+        "/server": verify_webhook(square()),
+        "/text": verify_webhook(square(), public_url=PUBLIC),
+        "/function": verify_webhook(square(), public_url=from_request),
+    }
+    for path, decorate in flask_views.items():
+        flask_app.add_url_rule(
+            path, endpoint=path, view_func=decorate(lambda: {"ok": True}), methods=["POST"]
+        )
+
+    with serve_asgi(api) as a, serve_asgi(middleware) as m, serve_wsgi(flask_app) as f:
+        for base in (a, m, f):
+            # The server's view: the URL the request was sent to, query included.
+            body, headers = square_signed(base + "/server?x=1")
+            ok = httpx.post(base + "/server?x=1", content=body, headers=headers)
+            assert ok.status_code == 200, (base, ok.text)
+            # A delivery signed for the public URL fails on the server's view of it...
+            body, headers = square_signed(PUBLIC)
+            bad = httpx.post(base + "/server", content=body, headers=headers)
+            assert (bad.status_code, bad.json()) == (403, {"error": "signature_mismatch"})
+            # ...and verifies with public_url, as a string or as a function of the request.
+            for path in ("/text", "/function"):
+                ok = httpx.post(base + path, content=body, headers=headers)
+                assert ok.status_code == 200, (base, path, ok.text)
+    assert len(seen_urls) == 3, seen_urls
+
+    with pytest.raises(TypeError, match="public_url"):
+        WebhookBody(square(), public_url=42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="public_url"):
+        verify_webhook(square(), public_url=b"https://x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="public_url"):
+        WebhookMiddleware(inner, verifiers={"/server": square()}, public_url=PUBLIC)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="no verifier"):
+        WebhookMiddleware(inner, verifiers={"/server": square()}, public_url={"/x": PUBLIC})
