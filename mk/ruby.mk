@@ -18,7 +18,8 @@ ruby-deps:
 	else echo "test-ruby needs the Debian packages: $(RUBY_DEB_PACKAGES)" >&2; \
 	     echo "install them: sudo apt-get install -y $(RUBY_DEB_PACKAGES)" >&2; exit 1; fi
 
-## test-ruby: the minitest suite (vectors, API, Rack, Sinatra + a real server, GC) on the debug library.
+## test-ruby: the minitest suite (vectors, handshakes, the http.json contract on a real server, API, Rack,
+## Sinatra, the docs' Ruby blocks, GC) on the debug library.
 test-ruby: ruby-deps c-lib
 	HOOKSIG_LIB=$(abspath target/debug/libhooksig_c.so) ruby -w $(RUBY_RUN_TESTS) tests/ruby
 
@@ -30,8 +31,9 @@ lint-ruby: ruby-deps
 	@if command -v rubocop >/dev/null; then rubocop --config ruby/.rubocop.yml $(RUBY_FILES); \
 	else echo "rubocop not installed (apt-get install -y rubocop): skipped"; fi
 
-## bench-ruby: hooksig vs OpenSSL::HMAC at 0 B, 1 KiB, 16 KiB, 1 MiB, on the release library
-## (the interpreter, then YJIT when this Ruby has it).
+## bench-ruby: the matrix of issue 14 (github, aghanim, noyo, standard-webhooks x signed headers,
+## a 12-header Hash, a 25-key Rack env x 0 B, 1 KiB, 1 MiB) against OpenSSL::HMAC, and Ed25519 /
+## ECDSA against OpenSSL::PKey, on the release library (the interpreter, then YJIT when this Ruby has it).
 bench-ruby: ruby-deps
 	cargo build --release -p hooksig-c
 	HOOKSIG_LIB=$(abspath target/release/libhooksig_c.so) ruby bench/ruby_bench.rb

@@ -5,6 +5,7 @@ require_relative "hooksig/errors"
 require_relative "hooksig/native"
 require_relative "hooksig/config"
 require_relative "hooksig/fast"
+require_relative "hooksig/reply"
 require_relative "hooksig/verifier"
 require_relative "hooksig/signer"
 

@@ -133,6 +133,86 @@ class TestRackMiddleware < Minitest::Test
     assert_equal ["payload"], body
   end
 
+  # Square signs the URL it calls: the middleware passes the request's (Rack::Request#url),
+  # or public_url: as a String or a Proc of the env, and the method where it is signed.
+  def test_url_signed_schemes_get_the_request_url_or_public_url
+    body = '{"data":{}}'
+    inner = ->(env) { [200, {}, [env["hooksig.verified"].secret_index.to_s]] }
+    public_url = "https://hooks.example.com/webhooks/square"
+    {
+      nil => "http://example.org/webhooks/square?x=1",
+      public_url => public_url,
+      ->(env) { "https://hooks.example.com#{env['PATH_INFO']}" } => public_url
+    }.each do |option, signed_url|
+      middleware = Hooksig::Rack::Middleware.new(inner, "square", secret: "k", public_url: option)
+      env = Rack::MockRequest.env_for("http://example.org/webhooks/square?x=1", method: "POST", input: body)
+      Hooksig::Signer.new("square", secret: "k").sign(body, url: signed_url)
+                     .each { |name, value| env["HTTP_#{name.upcase.tr('-', '_')}"] = value }
+      assert_equal 200, middleware.call(env)[0], option.inspect
+      env["rack.input"].rewind
+      env["PATH_INFO"] = "/webhooks/other"
+      env["REQUEST_URI"] = "/webhooks/other"
+      assert_equal option.is_a?(String) ? 200 : 403, middleware.call(env)[0], option.inspect
+    end
+    assert_raises(TypeError) { Hooksig::Rack::Middleware.new(inner, "square", secret: "k", public_url: 42) }
+  end
+
+  def test_hubspot_gets_the_method_too
+    body = '[{"eventId":1}]'
+    middleware = Hooksig::Rack::Middleware.new(->(_env) { [204, {}, []] }, "hubspot", secret: "s")
+    env = Rack::MockRequest.env_for("https://example.org/hs", method: "POST", input: body)
+    Hooksig::Signer.new("hubspot", secret: "s").sign(body, url: "https://example.org/hs", method: "POST")
+                   .each { |name, value| env["HTTP_#{name.upcase.tr('-', '_')}"] = value }
+    assert_equal 204, middleware.call(env)[0]
+  end
+
+  # A handshake is answered by the middleware and never reaches the app: Slack's signed
+  # url_verification, Dropbox's GET (outside methods:), Asana's secret (stored by on_secret:).
+  def test_handshakes_are_answered_without_the_app
+    reached = []
+    inner = lambda do |env|
+      reached << env["PATH_INFO"]
+      [200, {}, ["app"]]
+    end
+    slack = Hooksig::Rack::Middleware.new(inner, "slack", secret: "slack-secret")
+    challenge = JSON.generate(type: "url_verification", challenge: "abc123")
+    env = Rack::MockRequest.env_for("/slack", method: "POST", input: challenge)
+    Hooksig::Signer.new("slack", secret: "slack-secret").sign(challenge)
+                   .each { |name, value| env["HTTP_#{name.upcase.tr('-', '_')}"] = value }
+    status, headers, body = slack.call(env)
+    assert_equal [200, "application/json", ['{"challenge":"abc123"}']], [status, headers["content-type"], body]
+    env = Rack::MockRequest.env_for("/slack", method: "POST", input: challenge, "HTTP_X_SLACK_SIGNATURE" => "v0=00")
+    assert_equal 403, slack.call(env)[0]
+
+    dropbox = Hooksig::Rack::Middleware.new(inner, "dropbox", secret: "d")
+    status, headers, body = dropbox.call(Rack::MockRequest.env_for("/dropbox?challenge=xyz", method: "GET"))
+    assert_equal [200, "nosniff", ["xyz"]], [status, headers["x-content-type-options"], body]
+    assert_equal 200, dropbox.call(Rack::MockRequest.env_for("/dropbox", method: "GET"))[0] # not a handshake
+    assert_equal ["/dropbox"], reached
+
+    stored = []
+    store = ->(secret, _env) { stored << secret }
+    asana = Hooksig::Rack::Middleware.new(inner, "asana", secret: "old", on_secret: store)
+    env = Rack::MockRequest.env_for("/asana", method: "POST", input: "", "HTTP_X_HOOK_SECRET" => "handed-over")
+    status, headers, = asana.call(env)
+    assert_equal [200, "handed-over", ["handed-over"]], [status, headers["x-hook-secret"], stored]
+    unstored = Hooksig::Rack::Middleware.new(inner, "asana", secret: "old")
+    env = Rack::MockRequest.env_for("/asana", method: "POST", input: "", "HTTP_X_HOOK_SECRET" => "handed-over")
+    status, _headers, body = unstored.call(env)
+    assert_equal [500, ['{"error":"handshake_secret_not_stored"}']], [status, body]
+    assert_equal ["/dropbox"], reached
+  end
+
+  # A Content-Length that is not a number is refused as a server would refuse it.
+  def test_a_malformed_content_length_is_400
+    ["1e6", "+6", "6 6", "abc"].each do |length|
+      env = Rack::MockRequest.env_for("/hooks", method: "POST", input: "{}")
+      env["CONTENT_LENGTH"] = length
+      status, _headers, body = Hooksig::Rack::Middleware.new(ECHO, "github", secret: SECRET).call(env)
+      assert_equal [400, ['{"error":"invalid_content_length"}']], [status, body], length
+    end
+  end
+
   def test_configuration_is_checked_when_built
     assert_raises(ArgumentError) { Hooksig::Rack::Middleware.new(ECHO) }
     assert_raises(Hooksig::UnknownPresetError) { Hooksig::Rack::Middleware.new(ECHO, "nope", secret: "s") }

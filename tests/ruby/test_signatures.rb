@@ -48,7 +48,7 @@ class TestSignatures < Minitest::Test
 
   def test_every_public_method_is_declared
     decls = declarations
-    [Hooksig::Verifier, Hooksig::Signer, Hooksig::Verified, Hooksig::Rack::Middleware].each do |klass|
+    [Hooksig::Verifier, Hooksig::Signer, Hooksig::Verified, Hooksig::Reply, Hooksig::Rack::Middleware].each do |klass|
       path = klass.name.split("::")
       declared = decls.select { |p, kind, _| p == path && kind == :method }.map(&:last)
       public = klass.public_instance_methods(false).map(&:to_s) - %w[inspect to_s == eql? hash]

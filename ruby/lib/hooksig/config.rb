@@ -107,14 +107,15 @@ module Hooksig
     end
 
     # A whole number of seconds (`now:`, `timestamp:`, `tolerance:`): an Integer or a Time,
-    # not negative; past the 64 bits of the ABI it saturates, and the core then says what
-    # is wrong with it.
+    # from 0 to 2**64 - 1 (the ABI's 64 bits).
     def seconds(value, what)
       value = value.to_i if value.is_a?(Time)
       raise TypeError, "#{what} must be Unix seconds (Integer) or a Time, not #{value.class}" unless Integer === value
-      raise ArgumentError, "#{what} must be a non-negative number of seconds, got #{value}" if value.negative?
+      unless value.between?(0, Native::U64_MAX)
+        raise ArgumentError, "#{what} must be a number of seconds from 0 to 2**64 - 1, got #{value}"
+      end
 
-      [value, Native::U64_MAX].min
+      value
     end
 
     # The hooksig_context of now:, url: and method:, as a packed String; the url and

@@ -14,32 +14,29 @@ module Hooksig
     # an ArgumentError in every form of headers.
     MAX_BYTES = 0xFFFF_FFFF
 
-    # Per-thread buffers (Thread#[] is fiber-local), so that a request allocates none of
-    # them (every cell; an allocation costs ~0.3 us on the interpreter once GC is counted).
+    # The class of `object` for a message, a BasicObject too (which has no #class).
+    def self.describe(object) = Object === object ? object.class.to_s : "a BasicObject"
+
+    # A table of the names' first bytes, by byte | 0x20 (ASCII lower case).
+    def self.first_bytes(names)
+      names.each_with_object([]) { |name, table| table[name.getbyte(0) | 0x20] = true }.freeze
+    end
+
+    # The Rack env key of a header name: HTTP_X_HUB_SIGNATURE_256, CONTENT_TYPE.
+    def self.env_key(name)
+      key = name.upcase.tr("-", "_")
+      %w[CONTENT_TYPE CONTENT_LENGTH].include?(key) ? key : "HTTP_#{key}"
+    end
+
+    # The out-parameters of hooksig_verify_packed (the hooksig_verified and the message_out),
+    # reused per thread (Thread#[] is fiber-local): no allocation for them per request (every
+    # cell; an allocation costs ~0.3 us on the interpreter once GC is counted). They are used
+    # only between the call and reading its result, where no caller code runs, so a verify
+    # nested in another (from a headers object's #each_pair) cannot meet them in use.
     module Buffers
       KEY = :__hooksig_verify_buffers
 
-      # The out-parameters of hooksig_verify_packed: the hooksig_verified and the
-      # message_out. They are used only between the call and reading its result, where no
-      # caller code runs, so a verify nested in another cannot meet them in use.
-      def self.out
-        Thread.current[KEY] ||= ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer), []]
-      end
-
-      # The Array the headers are collected in. It is taken while in use, so a verify run
-      # from inside a headers walk (a headers object's #each_pair) makes its own.
-      def self.take_flat
-        buffers = out
-        flat = buffers[2] || []
-        buffers[2] = nil
-        flat
-      end
-
-      # Empties `flat` (it holds no header past the call) and gives it back.
-      def self.give_back(flat)
-        flat.clear
-        out[2] ||= flat
-      end
+      def self.get = Thread.current[KEY] ||= ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)]
     end
 
     # Reads the headers a verifier needs from the caller's container and packs them for
@@ -50,29 +47,36 @@ module Hooksig
     # lower case; every one of them goes, repeats included, since a repeat is the core's
     # invalid_header. Names are Strings or Symbols and values Strings (or Arrays of them)
     # in every entry of a Hash or pair list, read or not: anything else is a TypeError.
+    #
+    # The buffer is built by appending to one String, the name and its length from a table
+    # made with the verifier and a value's length from a table of the short ones: no
+    # Array#pack and its format per request (every cell: ~0.3 us a request).
     class Headers
+      # Little-endian u32 of 0...LENGTHS.size, the lengths of the usual header values.
+      LENGTHS = Array.new(1024) { |n| [n].pack("L<").freeze }.freeze
+
       # names: the header names the verifier reads.
       def initialize(names)
-        @names = names.to_h { |name| [name.b.downcase.freeze, true] }.freeze
-        # Rack env keys (HTTP_X_HUB_SIGNATURE_256, CONTENT_TYPE) and the name each is read
-        # as: a Rack env holds each header once, under this key, so it is read by key
-        # instead of walked (Rack env cells: 25 keys, 1-3 read).
-        @env_keys = @names.keys.to_h do |name|
-          key = name.upcase.tr("-", "_")
-          [%w[CONTENT_TYPE CONTENT_LENGTH].include?(key) ? key : "HTTP_#{key}", name]
-        end.freeze
-        # By a name's length: whether one of the names has it. String#length and Array#[]
-        # run without a method call, so most headers of a Hash cost no more than that
-        # (Hash cells: 12 headers, 1-3 read). The names are ASCII, so a name of another
-        # length in characters is none of them.
-        @by_length = @names.keys.each_with_object([]) { |name, table| table[name.length] = true }.freeze
+        names = names.map { |name| name.b.downcase.freeze }.uniq
+        # Each name as it goes in the buffer: its length, then its bytes.
+        @prefixes = names.to_h { |name| [name, ([name.bytesize].pack("L<") + name).freeze] }.freeze
+        # Rack env keys (HTTP_X_HUB_SIGNATURE_256, CONTENT_TYPE) and the prefix of the name
+        # each is read as: a Rack env holds each header once, under this key, so it is read
+        # by key instead of walked (Rack env cells: 25 keys, 1-3 read).
+        @env_keys = names.to_h { |name| [Fast.env_key(name), @prefixes[name]] }.freeze
+        # By a name's length: the names of that length, and a table of their first bytes
+        # (ASCII lower case, by byte | 0x20). String#length and Array#[] run without a method
+        # call, so most headers of a Hash cost no more than that, and one of the same length
+        # (User-Agent beside webhook-id) one getbyte more (Hash cells: 12 headers, 1-3 read).
+        # The names are ASCII, so a name of another length in characters is none of them.
+        @candidates = names.group_by(&:length).each_with_object([]) { |(n, same), table| table[n] = same.freeze }.freeze
+        @by_length = @candidates.map { |same| same && Fast.first_bytes(same) }.freeze
         # The spellings a provider or framework sends (x-hub-signature-256,
-        # X-Hub-Signature-256, X-HUB-SIGNATURE-256): one Hash read instead of a downcased
-        # copy (Hash cells, 1 KiB: ~0.1 us a header).
-        @spellings = @names.keys.each_with_object({}) do |name, table|
-          [name, name.split("-").map(&:capitalize).join("-"), name.upcase].each { |s| table[s] = name }
+        # X-Hub-Signature-256, X-HUB-SIGNATURE-256), to the name's prefix: one Hash read
+        # instead of a downcased copy (Hash cells, 1 KiB: ~0.1 us a header).
+        @spellings = names.each_with_object({}) do |name, table|
+          [name, name.split("-").map(&:capitalize).join("-"), name.upcase].each { |s| table[s] = @prefixes[name] }
         end.freeze
-        @formats = Array.new(8) { |n| ("L<a*L<a*" * n).freeze }.freeze
         freeze
       end
 
@@ -80,103 +84,140 @@ module Hooksig
       # REQUEST_METHOD key, as Rack's SPEC requires), a Hash of name => value (any case), an
       # Array of [name, value] pairs, or anything with #each_pair.
       def pack(headers)
-        flat = Buffers.take_flat
+        packed = String.new # binary
         case headers
         when Hash
-          headers.key?("REQUEST_METHOD") ? collect_env(headers, flat) : collect_hash(headers, flat)
-        when Array then collect_pairs(headers, flat)
+          headers.key?("REQUEST_METHOD") ? collect_env(headers, packed) : collect_hash(headers, packed)
+        when Array then collect_pairs(headers, packed)
         else
           unless defined?(headers.each_pair)
             raise TypeError, "headers must be a Hash, a Rack env or [name, value] pairs, " \
-                             "got #{Headers.describe(headers)}"
+                             "got #{Fast.describe(headers)}"
           end
-          collect_hash(headers, flat)
+          collect_hash(headers, packed)
         end
-        pack_flat(flat)
-      ensure
-        Buffers.give_back(flat) if flat
+        # A String this short has its bytes inside the object, where a compacting GC could
+        # move what a reported id points into; a copy with room has them on the heap.
+        packed.bytesize < 64 ? String.new(packed, capacity: 64) : packed
       end
-
-      # The class of `object` for a message, a BasicObject too (which has no #class).
-      def self.describe(object) = Object === object ? object.class.to_s : "a BasicObject"
 
       private
 
-      def pack_flat(flat)
-        count = flat.size / 4
-        i = 0
-        while i < flat.size
-          if flat[i] > MAX_BYTES || flat[i + 2] > MAX_BYTES
-            raise ArgumentError, "header #{flat[i + 1].inspect} is longer than 4 GiB: not a request header"
-          end
-
-          i += 4
-        end
-        # Into a String whose bytes are on the heap, never embedded in the object, so a
-        # compacting GC cannot move what a reported id points into.
-        flat.pack(@formats[count] || ("L<a*L<a*" * count), buffer: String.new(capacity: 64))
+      # Appends a header: `prefix` (the name with its length), then the value with its length.
+      def append(packed, prefix, value)
+        length = value.bytesize
+        packed << prefix << (LENGTHS[length] || u32(length, value)) << value
       end
 
-      def collect_env(env, flat)
-        @env_keys.each do |key, name|
+      def u32(length, text)
+        raise ArgumentError, "header #{text.byteslice(0, 64).inspect}... is longer than 4 GiB" if length > MAX_BYTES
+
+        [length].pack("L<")
+      end
+
+      def collect_env(env, packed)
+        @env_keys.each do |key, prefix|
           value = env[key]
           next if value.nil?
           unless String === value
-            raise TypeError, "Rack env #{key}: values must be Strings, got #{Headers.describe(value)}"
+            raise TypeError, "Rack env #{key}: values must be Strings, got #{Fast.describe(value)}"
           end
 
-          flat.push(name.bytesize, name, value.bytesize, value)
+          append(packed, prefix, value)
         end
       end
 
       # The common case first: String names and values, most of them of a length none of the
       # names has (two type tests and one table read).
-      def collect_hash(headers, flat)
+      def collect_hash(headers, packed)
         by_length = @by_length
+        spellings = @spellings
         headers.each_pair do |name, value|
-          next if String === name && String === value && !by_length[name.length]
+          if String === name && String === value
+            firsts = by_length[name.length]
+            next unless firsts && firsts[name.getbyte(0) | 0x20]
 
-          add(flat, name, value)
+            # A usual spelling: appended here, without the checks of #add (Hash cells).
+            if (prefix = spellings[name])
+              append(packed, prefix, value)
+              next
+            end
+          end
+          add(packed, name, value)
         end
       end
 
-      def collect_pairs(pairs, flat)
+      def collect_pairs(pairs, packed)
         pairs.each do |pair|
           unless Array === pair && pair.size == 2
-            got = Array === pair ? pair.inspect[0, 40] : Headers.describe(pair)
+            got = Array === pair ? pair.inspect[0, 40] : Fast.describe(pair)
             raise TypeError, "headers: an Array must hold [name, value] pairs, got #{got}"
           end
 
-          add(flat, pair[0], pair[1])
+          add(packed, pair[0], pair[1])
         end
       end
 
-      def add(flat, name, value)
+      def add(packed, name, value)
         name = name.to_s if Symbol === name
-        raise TypeError, "header names must be Strings, got #{Headers.describe(name)}" unless String === name
+        raise TypeError, "header names must be Strings, got #{Fast.describe(name)}" unless String === name
 
         case value
         when String
-          read = spelled(name)
-          flat.push(read.bytesize, read, value.bytesize, value) if read
-        when Array then value.each { |item| add(flat, name, item) }
+          prefix = prefix_of(name)
+          append(packed, prefix, value) if prefix
+        when Array then value.each { |item| add(packed, name, item) }
         else
-          raise TypeError, "header #{name.inspect}: values must be Strings, got #{Headers.describe(value)}"
+          raise TypeError, "header #{name.inspect}: values must be Strings, got #{Fast.describe(value)}"
         end
       end
 
-      # The name the verifier reads that `name` spells (ASCII case ignored, compared as
-      # bytes), or nil. A name in UTF-16 or UTF-32 with a byte order is text whose bytes are
-      # not its characters': never one of the names, whatever its bytes.
-      def spelled(name)
+      # The prefix of the name the verifier reads that `name` spells (ASCII case ignored,
+      # compared as bytes), or nil. A name in UTF-16 or UTF-32 with a byte order is text
+      # whose bytes are not its characters': never one of the names, whatever its bytes.
+      def prefix_of(name)
+        # A String of another encoding is never eql? to these: a hit is a name of them.
+        found = @spellings[name]
+        return found if found
+
+        candidates = @candidates[name.length]
+        return nil unless candidates
+
         encoding = name.encoding
-        return nil unless @by_length[name.length] && (encoding.ascii_compatible? || encoding.dummy?)
-
-        @spellings[name] || begin
-          bytes = name.b.downcase
-          bytes if @names[bytes]
+        if encoding.ascii_compatible?
+          # ASCII case ignored, without a downcased copy: another header of the same length
+          # (User-Agent beside webhook-id) costs no allocation (Hash cells).
+          candidates.each { |candidate| return @prefixes[candidate] if candidate.casecmp(name)&.zero? }
+          nil
+        elsif encoding.dummy? # UTF-7, ISO-2022-JP: ASCII as bytes
+          @prefixes[name.b.downcase]
         end
       end
+    end
+
+    # Every header, for a handshake: it reads headers that the verifier's names do not list
+    # (Asana's X-Hook-Secret, Okta's challenge, Twitch's message type).
+    class AllHeaders < Headers
+      def initialize = super([])
+
+      private
+
+      def collect_hash(headers, packed) = headers.each_pair { |name, value| add(packed, name, value) }
+
+      # HTTP_X_FOO as x-foo, CONTENT_TYPE, CONTENT_LENGTH.
+      def collect_env(env, packed)
+        env.each_pair do |key, value|
+          next unless String === key
+
+          if key.start_with?("HTTP_")
+            add(packed, key.byteslice(5, key.bytesize).downcase.tr("_", "-"), value)
+          elsif %w[CONTENT_TYPE CONTENT_LENGTH].include?(key)
+            add(packed, key.downcase.tr("_", "-"), value)
+          end
+        end
+      end
+
+      def prefix_of(name) = u32(name.bytesize, name) + name.b
     end
 
     # Reads a hooksig_verified into a Hooksig::Verified. A result without timestamp or id
@@ -198,7 +239,7 @@ module Hooksig
         return @plain[index] if id_ptr.zero? && has_timestamp.zero? && index < @plain.size
 
         # The id points into the packed headers, alive until the caller's verify returns.
-        id = FFI::Pointer.new(id_ptr).read_bytes(id_len) unless id_ptr.zero?
+        id = FFI::Pointer.new(id_ptr).read_bytes(id_len).freeze unless id_ptr.zero? # binary: kept as it is
         Verified.new(has_timestamp.zero? ? nil : timestamp, id, index)
       end
     end

@@ -69,6 +69,12 @@ module Hooksig
              :tolerance_mode, :uint32, :tolerance_seconds, :uint64
     end
 
+    # hooksig_reply
+    class Reply < FFI::Struct
+      layout :status, :uint16, :content_type, :pointer, :headers, :pointer, :headers_len, :size_t,
+             :body, Bytes, :secret, Bytes
+    end
+
     # hooksig_context, written with Array#pack: now, has_now, url (ptr, len), method (ptr, len).
     CONTEXT_FORMAT = "QCx7JJJJ"
 
@@ -82,10 +88,10 @@ module Hooksig
     TOLERANCE_SECONDS = 2
     NEEDS_URL = 1
     NEEDS_METHOD = 2
+    NEEDS_HANDSHAKE = 4
     KIND_VERIFICATION = 1
     KIND_CONFIGURATION = 2
-    # The largest Unix time or tolerance the ABI holds; a larger one saturates (the core
-    # then says what is wrong with it).
+    # The largest Unix time or tolerance the ABI holds.
     U64_MAX = 0xFFFF_FFFF_FFFF_FFFF
 
     attach_function :hooksig_verifier_new, %i[pointer pointer pointer], :int
@@ -100,6 +106,9 @@ module Hooksig
     attach_function :hooksig_verify_packed_nogvl, :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int,
                     blocking: true
+    attach_function :hooksig_handshake_packed,
+                    %i[pointer buffer_in size_t buffer_in size_t buffer_in pointer pointer], :int
+    attach_function :hooksig_reply_free, [:pointer], :void
     attach_function :hooksig_signer_new, %i[pointer pointer pointer], :int
     attach_function :hooksig_signer_free, [:pointer], :void
     attach_function :hooksig_sign,

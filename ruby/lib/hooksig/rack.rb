@@ -28,6 +28,8 @@ module Hooksig
       DEFAULT_MAX_BODY = 1_048_576
       # The code (and VerificationError#code given to on_error) of a body over max_body:.
       TOO_LARGE_CODE = "body_too_large"
+      # The error of the 400 answered to a Content-Length that is not a number.
+      INVALID_LENGTH_CODE = "invalid_content_length"
 
       # app:: the Rack app
       # preset_or_scheme, secret:, secrets:, public_key:, public_keys:, params:, tolerance:::
@@ -37,6 +39,9 @@ module Hooksig
       #              URL the provider calls, as its dashboard has it (a String), or a Proc
       #              taking the env and returning it; default: the request's URL as Rack
       #              sees it (Rack::Request#url), which behind a proxy may differ
+      # on_secret:: for Asana, whose handshake hands over the webhook's secret: a Proc
+      #             (secret, env) that stores it before the handshake is answered; without
+      #             it that handshake answers 500 {"error": "handshake_secret_not_stored"}
       # path:: which requests to verify: a String (that path and the paths under it), a
       #        Regexp, an Array of these, a Proc taking the env, or nil for every request
       # methods:: which HTTP methods to verify (default POST, PUT, PATCH; nil for all)
@@ -48,7 +53,8 @@ module Hooksig
       #            nil for no limit
       def initialize(app, preset_or_scheme = nil, verifier: nil, path: nil,
                      methods: %w[POST PUT PATCH], status: 403, on_error: nil,
-                     env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, public_url: nil, **verifier_options)
+                     env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, public_url: nil, on_secret: nil,
+                     **verifier_options)
         @app = app
         @verifier = verifier || build_verifier(preset_or_scheme, verifier_options)
         unless public_url.nil? || public_url.is_a?(String) || public_url.respond_to?(:call)
@@ -56,6 +62,7 @@ module Hooksig
         end
 
         @public_url = public_url
+        @on_secret = on_secret
         @paths = path.nil? ? nil : Array(path).freeze
         @methods = methods&.map { |m| m.to_s.upcase }&.freeze
         @status = Integer(status)
@@ -64,14 +71,26 @@ module Hooksig
         @max_body = check_max_body(max_body)
       end
 
-      # Verifies a request in scope, then calls the app or rejects it.
+      # Verifies a request in scope, then calls the app or rejects it. A provider's
+      # handshake (a GET one too) is answered here and never reaches the app.
       def call(env)
-        return @app.call(env) unless in_scope?(env)
+        return @app.call(env) unless path_in_scope?(env)
+
+        verified = @methods.nil? || @methods.include?(env["REQUEST_METHOD"])
+        return @app.call(env) unless verified || @verifier.handshakes?
+
+        # A Content-Length that is not a number (1e6, 0x10, +6, empty) is refused as a server
+        # would refuse it, whatever this server made of it.
+        return json(400, error: INVALID_LENGTH_CODE) if Body.declared_length(env) == :invalid
 
         body = Body.read(env, @max_body)
         return reject(too_large, env, 413) if body.nil?
 
         begin
+          reply = handshake(body, env) if @verifier.handshakes?
+          return reply if reply
+          return @app.call(env) unless verified
+
           env[@env_key] = verify(body, env)
         rescue VerificationError => e
           return reject(e, env)
@@ -86,6 +105,17 @@ module Hooksig
         url = request_url(env) if @verifier.needs_url?
         method = env["REQUEST_METHOD"] if @verifier.needs_method?
         @verifier.verify(body, env, url: url, method: method)
+      end
+
+      # The Rack response to a handshake, or nil for any other request.
+      def handshake(body, env)
+        reply = @verifier.handshake(body, env, url: request_url(env), method: env["REQUEST_METHOD"])
+        return nil if reply.nil?
+        return reply.to_rack if reply.secret.nil?
+        return json(500, error: "handshake_secret_not_stored") if @on_secret.nil?
+
+        @on_secret.call(reply.secret, env)
+        reply.to_rack
       end
 
       def request_url(env)
@@ -104,8 +134,7 @@ module Hooksig
         Verifier.new(preset_or_scheme, **options)
       end
 
-      def in_scope?(env)
-        return false if @methods && !@methods.include?(env["REQUEST_METHOD"])
+      def path_in_scope?(env)
         return true if @paths.nil?
 
         path = "#{env['SCRIPT_NAME']}#{env['PATH_INFO']}"
@@ -134,9 +163,12 @@ module Hooksig
       def reject(error, env, status = @status)
         return @on_error.call(error, env) if @on_error
 
-        payload = JSON.generate(error: error.code)
-        [status, { "content-type" => "application/json",
-                   "content-length" => payload.bytesize.to_s }, [payload]]
+        json(status, error: error.code)
+      end
+
+      def json(status, payload)
+        payload = JSON.generate(payload)
+        [status, { "content-type" => "application/json", "content-length" => payload.bytesize.to_s }, [payload]]
       end
     end
 
@@ -147,7 +179,8 @@ module Hooksig
       # Reads the raw body and leaves it readable for the app; nil when it is over max_body:
       # (then at most max_body + 1 bytes were read, none when Content-Length says so).
       def read(env, max_body)
-        return nil if max_body && declared_length(env) > max_body
+        length = declared_length(env)
+        return nil if max_body && length.is_a?(Integer) && length > max_body
 
         input = env["rack.input"]
         return +"" if input.nil?
@@ -164,10 +197,14 @@ module Hooksig
         body
       end
 
-      # The CONTENT_LENGTH as an Integer, or -1 when absent or not plain digits (chunked).
+      # The CONTENT_LENGTH as an Integer (digits, spaces around them allowed); nil when there
+      # is none (chunked); :invalid when it is anything else.
       def declared_length(env)
         value = env["CONTENT_LENGTH"]
-        value.is_a?(String) && value.match?(/\A\s*\d+\s*\z/) ? Integer(value.strip, 10) : -1
+        return nil if value.nil?
+        return :invalid unless value.is_a?(String) && value.match?(/\A[ \t]*\d+[ \t]*\z/)
+
+        Integer(value.strip, 10)
       end
 
       # Reads until EOF or `limit` bytes, whichever comes first (read(n) may return fewer).

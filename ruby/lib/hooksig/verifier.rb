@@ -84,8 +84,10 @@ module Hooksig
       needs = Native.hooksig_verifier_needs(@native)
       @needs_url = needs.anybits?(Native::NEEDS_URL)
       @needs_method = needs.anybits?(Native::NEEDS_METHOD)
+      @handshakes = needs.anybits?(Native::NEEDS_HANDSHAKE)
       @tolerance = tolerance
       @headers = Fast::Headers.new(header_names)
+      @all_headers = Fast::AllHeaders.new if @handshakes
       @results = Fast::Results.new(@key_count)
       freeze
     end
@@ -106,17 +108,24 @@ module Hooksig
     # MissingParamError: a programming error, not a bad request.
     def verify(body, headers, now: nil, url: nil, method: nil)
       unless String === body
-        raise TypeError, "body must be a String of the raw request bytes, got #{Fast::Headers.describe(body)}"
+        raise TypeError, "body must be a String of the raw request bytes, got #{Fast.describe(body)}"
       end
 
       packed = @headers.pack(headers)
-      memory = [] # the native copies of url: and method:, alive until the call returns
-      context = Config.context(now, url, method, memory) unless now.nil? && url.nil? && method.nil?
-      out, message = Fast::Buffers.out
-      # Large bodies are hashed without the GVL, so other threads run meanwhile.
-      call = body.bytesize < Native::NOGVL_BODY_BYTES ? :hooksig_verify_packed : :hooksig_verify_packed_nogvl
-      code = Native.public_send(call, @native, body, body.bytesize, packed, packed.bytesize, context, out, message)
-      Native.check!(code, message) unless code.zero?
+      unless now.nil? && url.nil? && method.nil?
+        memory = [] # the native copies of url: and method:, alive until the call returns
+        context = Config.context(now, url, method, memory)
+      end
+      buffers = Fast::Buffers.get
+      out = buffers[0]
+      code = if body.bytesize < Native::NOGVL_BODY_BYTES
+               Native.hooksig_verify_packed(@native, body, body.bytesize, packed, packed.bytesize, context, out,
+                                            buffers[1])
+             else # hashed without the GVL, so other threads run meanwhile
+               Native.hooksig_verify_packed_nogvl(@native, body, body.bytesize, packed, packed.bytesize, context,
+                                                  out, buffers[1])
+             end
+      Native.check!(code, buffers[1]) unless code.zero?
       @results.read(out) # before `packed` goes: a reported id points into it
     end
 
@@ -127,6 +136,28 @@ module Hooksig
     rescue VerificationError
       false
     end
+
+    # Answers a provider's handshake: returns the Hooksig::Reply to send, or nil for any
+    # other request (verify it as usual). A signed handshake (Slack, Zoom, Twitch, Discord)
+    # is verified first and raises as #verify does; a GET handshake (Meta, Dropbox, Okta)
+    # needs url: and method:. Arguments as #verify; every header is read.
+    def handshake(body, headers, now: nil, url: nil, method: nil)
+      return nil unless @handshakes
+      raise TypeError, "body must be a String, got #{Fast.describe(body)}" unless String === body
+
+      packed = @all_headers.pack(headers)
+      memory = [] # the native copies of url: and method:, alive until the call returns
+      context = Config.context(now, url, method, memory)
+      out = FFI::MemoryPointer.new(:pointer)
+      message = FFI::MemoryPointer.new(:pointer)
+      code = Native.hooksig_handshake_packed(@native, body, body.bytesize, packed, packed.bytesize, context, out,
+                                             message)
+      Native.check!(code, message)
+      out.read_pointer.null? ? nil : Reply.send(:take, out.read_pointer)
+    end
+
+    # Whether the provider sends handshakes (see #handshake).
+    def handshakes? = @handshakes
 
     # Whether verify needs url: (the scheme signs the URL: Square, Twilio, HubSpot, ...).
     def needs_url? = @needs_url
