@@ -520,6 +520,8 @@ pub(crate) struct HeaderTable {
     pub(crate) id: Option<usize>,
     /// Headers that must carry exactly this value.
     pub(crate) required: Vec<(usize, Box<[u8]>)>,
+    /// Headers only a handshake reads (verify ignores them).
+    handshake: &'static [&'static str],
 }
 
 impl HeaderTable {
@@ -531,6 +533,7 @@ impl HeaderTable {
             timestamp: None,
             id: None,
             required: Vec::new(),
+            handshake: scheme.handshake.map_or(&[], crate::Handshake::headers),
         };
         for name in scheme.signature_header_names() {
             table.add(name);
@@ -590,9 +593,20 @@ impl HeaderTable {
             .map(|&(_, slot, set)| (slot, set))
     }
 
-    /// Returns every spelling of every header read, primary first.
+    /// Returns every spelling of every header read, primary first, then the headers only a
+    /// handshake reads.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
-        self.names.iter().map(|(name, _, _)| &**name)
+        self.names
+            .iter()
+            .map(|(name, _, _)| &**name)
+            .chain(self.handshake.iter().copied())
+    }
+
+    /// Returns whether a handshake reads this header (and verify does not).
+    pub(crate) fn handshake_reads(&self, name: &[u8]) -> bool {
+        self.handshake
+            .iter()
+            .any(|wanted| name.eq_ignore_ascii_case(wanted.as_bytes()))
     }
 
     /// Returns a slot's name in a set (the alternate spelling when it has one).

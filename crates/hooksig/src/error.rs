@@ -310,11 +310,11 @@ impl fmt::Display for Error {
             }
             Error::InvalidSecret { reason } => write!(f, "invalid secret: {reason}"),
             Error::MissingParam { name } if name == "url" => f.write_str(
-                "missing `url`: the scheme signs the request's URL; pass url= to verify (the URL \
+                "missing `url`: the scheme signs the request's URL; give verify the URL (the URL \
                  as the provider called it, behind a proxy the public one)",
             ),
             Error::MissingParam { name } if name == "method" => f.write_str(
-                "missing `method`: the scheme signs the request's method; pass method= to verify",
+                "missing `method`: the scheme signs the request's method; give verify the method",
             ),
             Error::MissingParam { name } => write!(
                 f,

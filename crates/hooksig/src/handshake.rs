@@ -40,6 +40,18 @@ pub enum Handshake {
     Okta,
 }
 
+impl Handshake {
+    /// The headers this handshake reads besides the scheme's own.
+    pub(crate) fn headers(self) -> &'static [&'static str] {
+        match self {
+            Handshake::Twitch => &["Twitch-Eventsub-Message-Type"],
+            Handshake::Asana => &["X-Hook-Secret"],
+            Handshake::Okta => &["X-Okta-Verification-Challenge"],
+            _ => &[],
+        }
+    }
+}
+
 /// What to answer a handshake: status, content type, headers and body.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]

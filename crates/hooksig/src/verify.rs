@@ -157,7 +157,8 @@ impl Verifier {
 
     /// Returns the names of the headers verify reads: the signature header(s), then the
     /// timestamp and id headers, the headers the message signs, the required ones, and
-    /// their alternate spellings.
+    /// their alternate spellings; then the headers only [`Verifier::handshake`] reads
+    /// (Asana's `X-Hook-Secret`, Okta's challenge, Twitch's message type).
     ///
     /// Every other header is ignored, and names match ASCII-case-insensitively, so a
     /// binding may pass only the headers whose names equal one of these (ignoring case)
@@ -187,7 +188,7 @@ impl Verifier {
     /// # Ok::<(), hooksig::Error>(())
     /// ```
     pub fn reads_header(&self, name: &[u8]) -> bool {
-        self.inner.headers.find(name).is_some()
+        self.inner.headers.find(name).is_some() || self.inner.headers.handshake_reads(name)
     }
 
     /// Returns how many keys are accepted: secrets, then public keys (`secret_index` is
