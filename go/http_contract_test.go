@@ -40,7 +40,7 @@ type httpCase struct {
 	ContentLength json.RawMessage `json:"content_length"`
 	Expect        struct {
 		Status          json.RawMessage `json:"status"`
-		Error           string          `json:"error"`
+		Error           json.RawMessage `json:"error"`
 		Handler         *bool           `json:"handler"`
 		HandlerIfStatus int             `json:"handler_if_status"`
 		JSONHelpersOnly bool            `json:"json_helpers_only"`
@@ -129,18 +129,23 @@ func runHTTPCase(t *testing.T, c *httpCase) {
 		}
 		statuses = []int{one}
 	}
-	if string(c.ContentLength) == `""` && laxEmptyContentLength() {
+	if string(c.ContentLength) == `""` && laxEmptyContentLength() && res.StatusCode != 403 {
 		// net/http before Go 1.22 reads an empty Content-Length as no body (1.22 answers
-		// 400): the helper never sees the bytes, verifies an empty body and refuses it.
-		statuses, c.Expect.Error, c.Expect.HandlerIfStatus = []int{403}, "signature_mismatch", 200
+		// 400): the helper verifies an empty body and refuses it.
+		t.Errorf("Go before 1.22, an empty Content-Length: status %d, want 403", res.StatusCode)
 	}
 	if !containsInt(statuses, res.StatusCode) {
 		t.Fatalf("status %d, want %v: %s", res.StatusCode, statuses, resBody)
 	}
-	if c.Expect.Error != "" {
-		var answer map[string]interface{}
-		if err := json.Unmarshal(resBody, &answer); err != nil || len(answer) != 1 || answer["error"] != c.Expect.Error {
-			t.Errorf("answer %s, want exactly {\"error\": %q}", resBody, c.Expect.Error)
+	if len(c.Expect.Error) > 0 {
+		var codes []string // a code, or a list of acceptable ones
+		if json.Unmarshal(c.Expect.Error, &codes) != nil {
+			codes = []string{""}
+			_ = json.Unmarshal(c.Expect.Error, &codes[0])
+		}
+		var answer map[string]string
+		if err := json.Unmarshal(resBody, &answer); err != nil || len(answer) != 1 || !containsString(codes, answer["error"]) {
+			t.Errorf("answer %s, want exactly {\"error\": one of %q}", resBody, codes)
 		}
 		if ct := res.Header.Get("Content-Type"); ct != "application/json" {
 			t.Errorf("Content-Type %q", ct)
@@ -242,6 +247,15 @@ func rawPost(t *testing.T, addr, path string, headers [][2]string, body string, 
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, b
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func containsInt(list []int, n int) bool {

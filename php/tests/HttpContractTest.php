@@ -77,15 +77,15 @@ final class HttpContractTest extends TestCase
             // without an answer (nginx or Apache in front answer 400): status 0 here.
             $statuses[] = 0;
         }
-        $names = array_map(fn (array $h): string => strtolower($h[0]), $headers);
-        if (isset($expect['error']) && count($names) !== count(array_unique($names))) {
-            // PHP's SAPIs join a repeated header's lines with ", " before PHP runs: the
-            // helper sees one value, which as a list the scheme does not split is no match.
-            $expect['error'] = 'signature_mismatch';
-        }
         self::assertContains($status, $statuses, "status $status: $answer");
         if (isset($expect['error'])) {
-            self::assertSame(['error' => $expect['error']], json_decode($answer, true), $answer);
+            // A code, or a list of acceptable ones: PHP's SAPIs join a repeated header's
+            // lines with ", " before PHP runs, so a repeat arrives as one value that does
+            // not verify (signature_mismatch, where the repeat itself is invalid_header).
+            $answered = json_decode($answer, true);
+            self::assertIsArray($answered, $answer);
+            self::assertSame(['error'], array_keys($answered), $answer);
+            self::assertContains($answered['error'], (array) $expect['error'], $answer);
             self::assertSame('application/json', $responseHeaders['content-type'] ?? null);
         }
         $record = self::$handled . "/$helper-$index";
