@@ -1,58 +1,66 @@
 'use strict'
 // The per-request fast path of Verifier.verify / isValid: every speed trick of the Node
 // package is in this file and in bindings/node/src/fast.rs, each with the benchmark cell it
-// wins (bench/node_bench.mjs, figures in bench/node.md). The plain path in index.js gives
-// the same answers for every input; this one declines (returns PLAIN) whenever it cannot
-// be sure of that, and index.js then takes the plain path.
+// wins (bench/node_bench.mjs, figures in bench/node.md). For every request the plain path
+// in index.js accepts, this one gives the same answer; it declines (returns PLAIN) whenever
+// it cannot be sure of that, and index.js then takes the plain path.
 //
-// - Read only what the scheme needs (cells aghanim/noyo/standard-webhooks x "12-header
-//   object" and x "Headers"): a verifier knows the names of the headers it reads
-//   (`headerNames`, from the core), so a request's other headers are never converted. Node's
-//   containers spell names in lower case (`req.headers`, fetch `Headers`), so those
-//   spellings are precomputed. A fetch `Headers` cannot hold two spellings of a name and is
-//   read with get(); an object, a Map or an array can, so their names are all scanned
-//   (a length check first, a case-folded lookup only on a length match), and any repeat
-//   goes to the plain path, where the core judges it.
-// - The native functions take the values as arguments and write the result into a
-//   Float64Array; a failure is returned, not thrown (fast.rs says why).
+// - Read only what the scheme needs (cells x "12-header object" and x "12-header Headers"):
+//   a verifier knows the names of the headers it reads (`headerNames`, from the core), so a
+//   request's other headers are never converted, nor even read. Node's containers spell
+//   names in lower case (`req.headers`, fetch `Headers`), so those spellings are
+//   precomputed. A fetch `Headers` cannot hold two spellings of a name and is read with
+//   get(); an object, a Map or an array can, so their names are all scanned (a length check
+//   first, then `===` on internalized names, then a case-folded comparison that makes no
+//   string), and any repeat goes to the plain path, where the core judges it.
+// - An object's names are walked with for...in, which allocates nothing (an own-property
+//   check on the few names that match keeps inherited properties out): cell aghanim x
+//   "12-header object", 1 KiB.
+// - The native functions take the values as arguments, the request context only when
+//   given, and leave the result in a Float64Array over the addon's memory; a failure is
+//   returned, not thrown (fast.rs says why).
 
 const { errorOfNumber } = require('./errors.js')
+const { Verified } = require('./verified.js')
 
 /** Returned when the fast path cannot answer for these headers: index.js takes the plain path. */
 const PLAIN = Symbol('plain')
 
 const HeadersClass = typeof Headers === 'function' ? Headers : undefined
+const hasOwn = Object.prototype.hasOwnProperty
 
 class FastPath {
   /** @param native a NativeVerifier */
   constructor(native) {
-    const [verify, isValid] = native.fastFunctions()
+    const [verify, isValid, results] = native.fastFunctions()
     this.verifyFn = verify
     this.isValidFn = isValid
-    // The names the core reads, in its order (the native functions take one value per name).
-    this.names = native.headerNames().map((name) => name.toLowerCase())
+    // [secretIndex, timestamp or NaN, idKind, error number], written by the native functions.
+    this.results = results
+    // The names the core reads, in its order (the native functions take one value per name),
+    // in lower case and internalized (as property keys are), so that `===` on a key from a
+    // container is a pointer comparison.
+    this.names = native.headerNames().map((name) => Object.keys({ [name.toLowerCase()]: 0 })[0])
     this.count = this.names.length
-    this.slotOf = new Map(this.names.map((name, slot) => [name, slot]))
-    // Which name lengths occur: most of a request's headers fail this test and cost nothing more.
-    this.lengths = new Uint8Array(1 + Math.max(0, ...this.names.map((name) => name.length)))
-    for (const name of this.names) this.lengths[name.length] = 1
-    // [secretIndex, timestamp or NaN, idKind, error number]: written by the native call.
-    this.out = new Float64Array(4)
+    // By length: [name, slot, name, slot, ...]. Most of a request's headers have no name of
+    // their length and cost one array read.
+    this.byLength = []
+    this.names.forEach((name, slot) => (this.byLength[name.length] ||= []).push(name, slot))
   }
 
   /** The slot of a header name (any case), or undefined when the scheme does not read it. */
   slot(name) {
-    if (typeof name !== 'string') return undefined // a Uint8Array name: the plain path reads it
-    const length = name.length
-    if (length >= this.lengths.length || this.lengths[length] === 0) return undefined
-    const slot = this.slotOf.get(name)
-    return slot !== undefined ? slot : this.slotOf.get(name.toLowerCase())
+    const group = this.byLength[name.length]
+    if (group === undefined) return undefined
+    for (let i = 0; i < group.length; i += 2) if (group[i] === name) return group[i + 1]
+    for (let i = 0; i < group.length; i += 2) if (sameFolded(name, group[i])) return group[i + 1]
+    return undefined
   }
 
   /**
    * The values of the scheme's headers, one per name, or PLAIN when the plain path must
-   * answer: a name given twice (in any case), a value the plain path refuses or reads
-   * differently, a name as bytes, a form this file does not know.
+   * answer: a name given twice (in any case), a value of a type the plain path reads
+   * differently or refuses, a name as bytes, a form this file does not know.
    */
   read(headers) {
     if (headers === null || typeof headers !== 'object') return PLAIN
@@ -60,9 +68,10 @@ class FastPath {
     const proto = Object.getPrototypeOf(headers)
     if (proto === Object.prototype || proto === null) {
       // Node's req.headers (and IncomingHttpHeaders-like objects).
-      const keys = Object.keys(headers)
-      for (let i = 0; i < keys.length; i++) {
-        if (!this.take(values, keys[i], headers[keys[i]], false)) return PLAIN
+      for (const name in headers) {
+        const slot = this.slot(name)
+        if (slot === undefined || !hasOwn.call(headers, name)) continue
+        if (!put(values, slot, headers[name], false)) return PLAIN
       }
       return values
     }
@@ -98,79 +107,83 @@ class FastPath {
     return PLAIN
   }
 
-  /**
-   * Records one header in `values` when the scheme reads it; false when the plain path must
-   * answer. `flat`: the value must be a single string or Uint8Array (as in req.rawHeaders).
-   */
+  /** Records one (name, value) of a list or a Map; false when the plain path must answer. */
   take(values, name, value, flat) {
     if (typeof name !== 'string') return false
     const slot = this.slot(name)
-    if (slot === undefined) {
-      // Not read; only its type is checked, as the plain path checks it.
-      return typeof value === 'string' || (flat ? value instanceof Uint8Array : isHeaderValue(value))
-    }
-    if (values[slot] !== undefined) return false
-    if (typeof value === 'string' || value instanceof Uint8Array) {
-      values[slot] = value
-      return true
-    }
-    if (flat) return false
-    if (value === undefined) return true
-    if (Array.isArray(value) && value.length === 1 && isAtom(value[0])) {
-      values[slot] = value[0]
-      return true
-    }
-    return false
+    return slot === undefined || put(values, slot, value, flat)
   }
 
-  /** Verifies with the values of `read`; returns the Verified object or throws. */
+  /** Verifies with the values of `read`; returns a Verified or throws. */
   verify(bytes, values, now, url, method) {
-    const out = this.out
-    const id = call(this.verifyFn, bytes, now, url, method, out, values)
-    if (out[3] !== 0) throw errorOfNumber(out[3], id)
-    const timestamp = out[1]
-    const kind = out[2]
-    return {
-      timestamp: timestamp === timestamp ? timestamp : null,
-      id: kind === 1 ? id : kind === 2 ? Buffer.from(id, 'latin1').toString('utf8') : null,
-      idBytes: kind === 0 ? null : Buffer.from(id, 'latin1'),
-      secretIndex: out[0],
-    }
+    const id =
+      now === undefined && url === undefined && method === undefined
+        ? call(this.verifyFn, bytes, values)
+        : this.verifyFn(bytes, ...values, now, url, method)
+    const results = this.results
+    if (results[3] !== 0) throw errorOfNumber(results[3], id)
+    const timestamp = results[1]
+    const kind = results[2]
+    return new Verified(
+      timestamp === timestamp ? timestamp : null,
+      kind === 1 ? id : kind === 2 ? Buffer.from(id, 'latin1').toString('utf8') : null,
+      id,
+      kind === 0 ? null : undefined,
+      results[0],
+    )
   }
 
   /** Returns whether the request verifies; a configuration error (a missing URL) throws. */
   isValid(bytes, values, now, url, method) {
-    const out = this.out
-    const valid = call(this.isValidFn, bytes, now, url, method, out, values)
+    const valid =
+      now === undefined && url === undefined && method === undefined
+        ? call(this.isValidFn, bytes, values)
+        : this.isValidFn(bytes, ...values, now, url, method)
     if (valid === true || valid === false) return valid
-    throw errorOfNumber(out[3], valid)
+    throw errorOfNumber(this.results[3], valid)
   }
+}
+
+/** Whether `name` is `lower` with ASCII letters in any case (no string is made). */
+function sameFolded(name, lower) {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c !== lower.charCodeAt(i) && !(c >= 65 && c <= 90 && c + 32 === lower.charCodeAt(i))) return false
+  }
+  return true
+}
+
+/**
+ * Puts a header's value in its slot; false when the plain path must answer (a repeat, or a
+ * value that is not one string or Uint8Array). `flat`: an array of values is refused too.
+ */
+function put(values, slot, value, flat) {
+  if (values[slot] !== undefined) return false
+  if (typeof value === 'string' || value instanceof Uint8Array) {
+    values[slot] = value
+    return true
+  }
+  if (flat) return false
+  if (value === undefined) return true
+  if (Array.isArray(value) && value.length === 1 && (typeof value[0] === 'string' || value[0] instanceof Uint8Array)) {
+    values[slot] = value[0]
+    return true
+  }
+  return false
 }
 
 /** Calls a native function with the values as arguments (a fixed count is cheaper than a spread). */
-function call(fn, bytes, now, url, method, out, values) {
+function call(fn, bytes, values) {
   switch (values.length) {
     case 1:
-      return fn(bytes, now, url, method, out, values[0])
+      return fn(bytes, values[0])
     case 2:
-      return fn(bytes, now, url, method, out, values[0], values[1])
+      return fn(bytes, values[0], values[1])
     case 3:
-      return fn(bytes, now, url, method, out, values[0], values[1], values[2])
+      return fn(bytes, values[0], values[1], values[2])
     default:
-      return fn(bytes, now, url, method, out, ...values)
+      return fn(bytes, ...values)
   }
-}
-
-function isAtom(value) {
-  return typeof value === 'string' || value instanceof Uint8Array
-}
-
-/** Whether a header value is one the plain path accepts: a string, bytes, a list of them, or undefined. */
-function isHeaderValue(value) {
-  if (value === undefined || isAtom(value)) return true
-  if (!Array.isArray(value)) return false
-  for (let i = 0; i < value.length; i++) if (!isAtom(value[i])) return false
-  return true
 }
 
 module.exports = { FastPath, PLAIN }

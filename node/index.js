@@ -19,6 +19,10 @@ const {
   mapError,
 } = require('./errors.js')
 const { FastPath, PLAIN } = require('./fast.js')
+const { Verified } = require('./verified.js')
+
+/** Stands in for the fast path where the runtime refuses it (no external ArrayBuffers). */
+const NO_FAST_PATH = Object.freeze({ read: () => PLAIN })
 
 function describe(value) {
   if (value === null) return 'null'
@@ -280,7 +284,11 @@ let plainVerify
 class Verifier {
   constructor(scheme, options) {
     this.#native = build(native.NativeVerifier, scheme, options, VERIFIER_OPTIONS, 'Verifier')
-    this.#fast = new FastPath(this.#native)
+    try {
+      this.#fast = new FastPath(this.#native)
+    } catch {
+      this.#fast = NO_FAST_PATH
+    }
   }
 
   // Private fields: in-object and invisible to inspect, JSON and enumeration.
@@ -330,12 +338,13 @@ class Verifier {
     } catch (err) {
       throw mapError(err)
     }
-    return {
-      timestamp: verified.timestamp === undefined ? null : verified.timestamp,
-      id: verified.id === undefined ? null : verified.id,
-      idBytes: verified.idBytes === undefined ? null : verified.idBytes,
-      secretIndex: verified.secretIndex,
-    }
+    return new Verified(
+      verified.timestamp === undefined ? null : verified.timestamp,
+      verified.id === undefined ? null : verified.id,
+      undefined,
+      verified.idBytes === undefined ? null : verified.idBytes,
+      verified.secretIndex,
+    )
   }
 
   /** The scheme in force, as a plain object (the JSON form of DESIGN.md). */

@@ -18,11 +18,6 @@ const { webhookHandler } = require('hooksig/fetch')
 
 const CONTRACT = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'vectors', 'http.json'), 'utf8'))
 
-// A fetch `Headers` joins a repeated header's values with ", " (the Fetch standard): the
-// helper cannot see the repeat, and the joined value is not a signature, so the request is
-// still refused, as a mismatch.
-const FETCH_MERGES_REPEATS = new Set(['a signature header sent twice is refused'])
-
 function isJson(bytes) {
   try {
     JSON.parse(bytes.toString('utf8'))
@@ -197,8 +192,14 @@ for (const [helper, serve, json] of [
         const statuses = [].concat(expect.status)
         assert.ok(statuses.includes(answer.status), `status ${answer.status}, expected ${statuses}: ${answer.text}`)
         if (expect.error !== undefined) {
-          const merged = helper.startsWith('fetch') && FETCH_MERGES_REPEATS.has(c.name)
-          assert.deepEqual(JSON.parse(answer.text), { error: merged ? 'signature_mismatch' : expect.error })
+          // A list: any of these (a fetch Headers joins a repeated header, as WSGI and Rack do).
+          const codes = [].concat(expect.error)
+          const { error } = JSON.parse(answer.text)
+          assert.ok(codes.includes(error), `error ${error}, expected ${codes}`)
+          if (helper.startsWith('Express') && codes.includes('invalid_header')) {
+            // The middleware reads req.rawHeaders: it sees the repeat itself.
+            assert.equal(error, 'invalid_header')
+          }
         }
         const handled = seen.has(index)
         if (expect.handler !== undefined) assert.equal(handled, expect.handler)

@@ -41,7 +41,7 @@ for (const [name, Peer, prefix] of [
         [`${prefix}-signature`]: peer.sign(id, new Date(ts * 1000), body),
       }
       const verifier = new Verifier(preset, { secret })
-      assert.deepEqual(verifier.verify(body, headers), {
+      assert.deepEqual(verifier.verify(body, headers).toJSON(), {
         timestamp: ts,
         id,
         idBytes: Buffer.from(id),
@@ -69,7 +69,7 @@ test('stripe signs (generateTestHeaderString), hooksig verifies; hooksig signs, 
     const ts = now()
     const header = stripeWebhooks.generateTestHeaderString({ payload: body, secret, timestamp: ts })
     const verifier = new Verifier('stripe', { secret })
-    assert.deepEqual(verifier.verify(body, { 'stripe-signature': header }), {
+    assert.deepEqual(verifier.verify(body, { 'stripe-signature': header }).toJSON(), {
       timestamp: ts,
       id: null,
       idBytes: null,
@@ -93,7 +93,7 @@ test('@octokit/webhooks-methods signs, hooksig verifies; hooksig signs, octokit 
     const secret = crypto.randomBytes(12).toString('hex')
     const signature = await sign(secret, body)
     const verifier = new Verifier('github', { secret })
-    assert.deepEqual(verifier.verify(body, { 'x-hub-signature-256': signature }), {
+    assert.deepEqual(verifier.verify(body, { 'x-hub-signature-256': signature }).toJSON(), {
       timestamp: null,
       id: null,
       idBytes: null,

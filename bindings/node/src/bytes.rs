@@ -37,49 +37,9 @@ impl TypeName for Bytes {
 impl ValidateNapiValue for Bytes {}
 
 /// Appends the bytes of `value` (a string or a Uint8Array) to `out`.
-///
-/// A string is read as UTF-16 in one call (into a stack buffer when it fits), then narrowed
-/// to bytes or encoded as UTF-8 by the rule of this module.
 pub fn read(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> Result<()> {
-    const STACK: usize = 512;
-    let mut stack = MaybeUninit::<[u16; STACK]>::uninit();
-    let mut len = 0usize;
-    // SAFETY: live handles of this call; the buffer has room for STACK units (the call
-    // writes at most STACK - 1 units and a terminating NUL) and `len` is a valid out-pointer.
-    let status = unsafe {
-        sys::napi_get_value_string_utf16(env, value, stack.as_mut_ptr().cast(), STACK, &mut len)
-    };
-    if status == sys::Status::napi_ok {
-        if len < STACK - 1 {
-            // SAFETY: the call above initialized the first `len` units.
-            let units = unsafe { std::slice::from_raw_parts(stack.as_ptr().cast::<u16>(), len) };
-            push_units(units, out);
-            return Ok(());
-        }
-        // Perhaps cut short: ask for the length and read it whole.
-        let mut full = 0usize;
-        // SAFETY: a null buffer asks only for the length in UTF-16 units.
-        let status =
-            unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut full) };
-        check(status, "reading a string")?;
-        let mut units = vec![0u16; full + 1];
-        let mut written = 0usize;
-        // SAFETY: `units` has room for `full + 1` units, the text and its NUL.
-        let status = unsafe {
-            sys::napi_get_value_string_utf16(
-                env,
-                value,
-                units.as_mut_ptr(),
-                units.len(),
-                &mut written,
-            )
-        };
-        check(status, "reading a string")?;
-        push_units(&units[..written.min(full)], out);
+    if read_string(env, value, out)? {
         return Ok(());
-    }
-    if status != sys::Status::napi_string_expected {
-        check(status, "reading a string")?;
     }
     if let Some(bytes) = uint8_array(env, value)? {
         out.extend_from_slice(bytes);
@@ -89,6 +49,47 @@ pub fn read(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> Re
         Status::InvalidArg,
         "a header name or value, URL or method must be a string or a Uint8Array".to_owned(),
     ))
+}
+
+/// Appends the bytes of `value` when it is a string (and returns true); false for any
+/// other value.
+///
+/// The string is read as UTF-16 in one call (into a stack buffer when it fits), then
+/// narrowed to bytes or encoded as UTF-8 by the rule of this module.
+pub fn read_string(env: sys::napi_env, value: sys::napi_value, out: &mut Vec<u8>) -> Result<bool> {
+    const STACK: usize = 512;
+    let mut stack = MaybeUninit::<[u16; STACK]>::uninit();
+    let mut len = 0usize;
+    // SAFETY: live handles of this call; the buffer has room for STACK units (the call
+    // writes at most STACK - 1 units and a terminating NUL) and `len` is a valid out-pointer.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, value, stack.as_mut_ptr().cast(), STACK, &mut len)
+    };
+    if status == sys::Status::napi_string_expected {
+        return Ok(false);
+    }
+    check(status, "reading a string")?;
+    if len < STACK - 1 {
+        // SAFETY: the call above initialized the first `len` units.
+        let units = unsafe { std::slice::from_raw_parts(stack.as_ptr().cast::<u16>(), len) };
+        push_units(units, out);
+        return Ok(true);
+    }
+    // Perhaps cut short: ask for the length and read it whole.
+    let mut full = 0usize;
+    // SAFETY: a null buffer asks only for the length in UTF-16 units.
+    let status =
+        unsafe { sys::napi_get_value_string_utf16(env, value, ptr::null_mut(), 0, &mut full) };
+    check(status, "reading a string")?;
+    let mut units = vec![0u16; full + 1];
+    let mut written = 0usize;
+    // SAFETY: `units` has room for `full + 1` units, the text and its NUL.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), units.len(), &mut written)
+    };
+    check(status, "reading a string")?;
+    push_units(&units[..written.min(full)], out);
+    Ok(true)
 }
 
 /// Returns the bytes of a Uint8Array, or None when `value` is not one.
@@ -131,6 +132,7 @@ pub fn uint8_array<'a>(env: sys::napi_env, value: sys::napi_value) -> Result<Opt
 }
 
 /// Appends UTF-16 text: as bytes when it is a byte string, else as UTF-8.
+#[inline]
 fn push_units(units: &[u16], out: &mut Vec<u8>) {
     // Written to vectorize: OR every unit together, then narrow in place.
     if units.iter().fold(0u16, |acc, &u| acc | u) <= 0xFF {
@@ -148,6 +150,7 @@ fn push_units(units: &[u16], out: &mut Vec<u8>) {
 }
 
 /// Turns an N-API status into an error naming what failed.
+#[inline]
 pub fn check(status: sys::napi_status, what: &str) -> Result<()> {
     if status == sys::Status::napi_ok {
         Ok(())

@@ -2,23 +2,27 @@
 //! one verifier. Everything here is a speed trick; `NativeVerifier::verify` in `lib.rs` is
 //! the plain path that gives the same answers. Figures: bench/node.md (`make bench-node`).
 //!
-//! - Only the headers the scheme reads cross the boundary, as one value per header name
-//!   the verifier reads (`header_names`), in that order; JavaScript looks them up by the
-//!   spelling its container uses (node/fast.js). A 12-header request then costs what the
-//!   signed headers alone cost (bench cells `aghanim`/`noyo` x "12-header object" and
-//!   x "Headers", 1 KiB: converting every header cost ~50 ns per unread header).
+//! - Only the headers the scheme reads cross the boundary, one value per name the verifier
+//!   reads (`header_names`), in that order; JavaScript looks them up by the spelling its
+//!   container uses (node/fast.js). A 12-header request then costs about what its signed
+//!   headers alone cost (bench cells aghanim/noyo/standard-webhooks x "12-header object",
+//!   1 KiB: converting every header cost ~50 ns per unread header).
 //! - The values come as the call's own arguments: one `napi_get_cb_info` for all of them,
-//!   no array to walk (bench cell `standard-webhooks` x "signed headers only", 0 B).
-//! - The result goes into the caller's Float64Array and a failure is returned, not
-//!   thrown: no object is built here, and JavaScript builds one error instead of two (the
-//!   Express rejection path of `make load-ab`).
+//!   no array to walk; the request context (`now`, `url`, `method`) follows only when given,
+//!   so the common call reads no more than the body and the values.
+//! - The result goes into four numbers JavaScript reads through a Float64Array over this
+//!   file's memory (no object built, no typed array looked up per call), and a failure is
+//!   returned, not thrown: JavaScript builds one error instead of two (the Express
+//!   rejection path of `make load-ab`).
 //! - The bytes of all values go into one reused buffer: no allocation per request.
 //!
-//! Each function carries its verifier as its N-API `data` (an `Arc`, released by a
+//! Each function carries its verifier as its N-API `data` (an `Rc`, released by a
 //! finalizer when the function is collected): only this file sets it, so no JavaScript
 //! value can make the function read anything but a verifier.
 
+use std::cell::{Cell, UnsafeCell};
 use std::ptr;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use napi::bindgen_prelude::Either;
@@ -26,44 +30,107 @@ use napi::{Env, Result, Unknown, sys};
 
 use crate::bytes::{self, check};
 
-/// What a bound function needs: the verifier and the names of the headers it reads.
+/// What a bound function needs: the verifier, the names of the headers it reads, and the
+/// four numbers of the last call's result.
 struct Bound {
     verifier: Arc<hooksig::Verifier>,
     names: Box<[Box<str>]>,
+    /// `[secretIndex, timestamp or NaN, idKind, code]`, read by JavaScript through a
+    /// Float64Array over this memory. Written only by the functions of one JavaScript
+    /// thread, while JavaScript waits for them.
+    results: UnsafeCell<[f64; 4]>,
+    /// The last call's buffers, kept to spare two allocations per call (taken while in use).
+    scratch: Cell<Option<Values>>,
 }
 
-/// Returns `[verify, isValid]`, each `(body, now, url, method, out, ...values)`: `values`
-/// holds one header value (a string, a Uint8Array, or undefined when absent) per name of
-/// `header_names()`, in that order.
+/// Returns `[verify, isValid, results]`. The functions take `(body, ...values)` or
+/// `(body, ...values, now, url, method)`: `values` holds one header value (a string, a
+/// Uint8Array, or undefined when absent) per name of `header_names()`, in that order.
 ///
-/// `out` is a Float64Array of 4: `[secretIndex, timestamp or NaN, idKind, code]`.
+/// `results` is a Float64Array of 4: `[secretIndex, timestamp or NaN, idKind, code]`.
 /// - verify: on success `code` is 0 and it returns the id's bytes as a latin1 string
 ///   (or undefined); `idKind` is 0 (no id), 1 (ASCII), 2 (UTF-8) or 3 (not UTF-8).
 ///   On a core error `code` is its number in `hooksig::CODES` and it returns the message.
 /// - isValid: true or false; a configuration error (a missing URL) sets `code` and
 ///   returns the message.
+///
+/// Fails where the runtime allows no external ArrayBuffer (Node.js always does): the JS
+/// layer then takes the plain path.
 pub fn bound_functions<'env>(
     env: &'env Env,
     verifier: &Arc<hooksig::Verifier>,
 ) -> Result<Unknown<'env>> {
     let raw = env.raw();
-    let bound = Arc::new(Bound {
+    let bound = Rc::new(Bound {
         verifier: Arc::clone(verifier),
         names: verifier.header_names().map(Box::from).collect(),
+        results: UnsafeCell::new([0.0; 4]),
+        scratch: Cell::new(None),
     });
     let verify = bound_function(raw, b"verify\0", verify_callback, &bound)?;
     let is_valid = bound_function(raw, b"isValid\0", is_valid_callback, &bound)?;
+    let results = results_array(raw, &bound)?;
     let mut array = ptr::null_mut();
     // SAFETY: a live env and a valid out-pointer.
-    let status = unsafe { sys::napi_create_array_with_length(raw, 2, &mut array) };
+    let status = unsafe { sys::napi_create_array_with_length(raw, 3, &mut array) };
     check(status, "creating an array")?;
-    for (index, function) in [verify, is_valid].into_iter().enumerate() {
+    for (index, function) in [verify, is_valid, results].into_iter().enumerate() {
         // SAFETY: live handles of this call.
         let status = unsafe { sys::napi_set_element(raw, array, index as u32, function) };
         check(status, "filling an array")?;
     }
     // SAFETY: `array` is a live value of this env.
     Ok(unsafe { Unknown::from_raw_unchecked(raw, array) })
+}
+
+/// A Float64Array over `bound.results`; its ArrayBuffer holds a counted reference to `bound`.
+fn results_array(env: sys::napi_env, bound: &Rc<Bound>) -> Result<sys::napi_value> {
+    let hint = Rc::into_raw(Rc::clone(bound))
+        .cast_mut()
+        .cast::<std::ffi::c_void>();
+    let mut buffer = ptr::null_mut();
+    // SAFETY: the memory is the 32 bytes of `results`, alive while `hint`'s Rc is, which
+    // the finalizer releases once V8 no longer needs the memory.
+    let status = unsafe {
+        sys::napi_create_external_arraybuffer(
+            env,
+            bound.results.get().cast(),
+            std::mem::size_of::<[f64; 4]>(),
+            Some(release_results),
+            hint,
+            &mut buffer,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        // SAFETY: `hint` came from `Rc::into_raw` just above and was not handed out.
+        drop(unsafe { Rc::from_raw(hint.cast_const().cast::<Bound>()) });
+        check(status, "creating the results buffer")?;
+    }
+    let mut array = ptr::null_mut();
+    // SAFETY: a live ArrayBuffer of 32 bytes holds four f64 at offset 0.
+    let status = unsafe {
+        sys::napi_create_typedarray(
+            env,
+            sys::TypedarrayType::float64_array,
+            4,
+            buffer,
+            0,
+            &mut array,
+        )
+    };
+    check(status, "creating the results array")?;
+    Ok(array)
+}
+
+/// Drops the reference the results buffer carried.
+unsafe extern "C" fn release_results(
+    _env: sys::napi_env,
+    _data: *mut std::ffi::c_void,
+    hint: *mut std::ffi::c_void,
+) {
+    // SAFETY: `hint` is the `Rc::into_raw` pointer of `results_array`, finalized once, on
+    // the JavaScript thread that made it.
+    drop(unsafe { Rc::from_raw(hint.cast_const().cast::<Bound>()) });
 }
 
 type RawCallback = unsafe extern "C" fn(sys::napi_env, sys::napi_callback_info) -> sys::napi_value;
@@ -73,14 +140,14 @@ fn bound_function(
     env: sys::napi_env,
     name: &'static [u8],
     callback: RawCallback,
-    bound: &Arc<Bound>,
+    bound: &Rc<Bound>,
 ) -> Result<sys::napi_value> {
-    let data = Arc::into_raw(Arc::clone(bound))
+    let data = Rc::into_raw(Rc::clone(bound))
         .cast_mut()
         .cast::<std::ffi::c_void>();
     let mut function = ptr::null_mut();
     // SAFETY: `name` is NUL-terminated (length -1 means "up to the NUL"), `callback` has
-    // the N-API callback signature, `data` is a live Arc pointer, `function` an out-pointer.
+    // the N-API callback signature, `data` is a live Rc pointer, `function` an out-pointer.
     let status = unsafe {
         sys::napi_create_function(
             env,
@@ -92,11 +159,11 @@ fn bound_function(
         )
     };
     if status != sys::Status::napi_ok {
-        // SAFETY: `data` came from `Arc::into_raw` just above and was not handed out.
-        drop(unsafe { Arc::from_raw(data.cast_const().cast::<Bound>()) });
+        // SAFETY: `data` came from `Rc::into_raw` just above and was not handed out.
+        drop(unsafe { Rc::from_raw(data.cast_const().cast::<Bound>()) });
         check(status, "creating a function")?;
     }
-    // SAFETY: the function is a live handle; `release` drops the Arc behind `data` once,
+    // SAFETY: the function is a live handle; `release` drops the Rc behind `data` once,
     // when the function is collected.
     let status = unsafe {
         sys::napi_add_finalizer(
@@ -118,12 +185,13 @@ unsafe extern "C" fn release(
     data: *mut std::ffi::c_void,
     _hint: *mut std::ffi::c_void,
 ) {
-    // SAFETY: `data` is the `Arc::into_raw` pointer of `bound_function`, finalized once.
-    drop(unsafe { Arc::from_raw(data.cast_const().cast::<Bound>()) });
+    // SAFETY: `data` is the `Rc::into_raw` pointer of `bound_function`, finalized once, on
+    // the JavaScript thread that made it.
+    drop(unsafe { Rc::from_raw(data.cast_const().cast::<Bound>()) });
 }
 
-/// The fixed arguments before the header values: body, now, url, method, out.
-const FIXED_ARGS: usize = 5;
+/// The request context, after the header values when given: now, url, method.
+const CONTEXT_ARGS: usize = 3;
 
 /// Why a call failed: a core error (reported by its number) or a bad argument (thrown).
 enum Failure {
@@ -143,49 +211,43 @@ impl From<napi::Error<&'static str>> for Failure {
     }
 }
 
-/// `verify(body, now, url, method, out, ...values)`: see [`bound_functions`].
+/// `verify(body, ...values[, now, url, method])`: see [`bound_functions`].
 unsafe extern "C" fn verify_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     guard(env, |env| {
-        let (call, out) = Call::read(env, info)?;
-        let outcome = call.verify();
+        let call = Call::read(env, info)?;
+        // SAFETY: only this thread's functions write `results`, and not during this borrow.
+        let results = unsafe { &mut *call.bound.results.get() };
         let mut result = ptr::null_mut();
-        let status = match outcome {
+        let status = match call.verify() {
             Ok(verified) => {
-                out[0] = verified.secret_index as f64;
+                let id_kind = match verified.id {
+                    None => 0.0,
+                    Some(id) if id.is_ascii() => 1.0,
+                    Some(id) if std::str::from_utf8(id).is_ok() => 2.0,
+                    Some(_) => 3.0,
+                };
                 // A timestamp has at most 18 digits; above 2^53 the nearest double is given.
-                out[1] = verified.timestamp.map_or(f64::NAN, |t| t as f64);
-                out[3] = 0.0;
+                let timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+                *results = [verified.secret_index as f64, timestamp, id_kind, 0.0];
                 match verified.id {
-                    None => {
-                        out[2] = 0.0;
-                        // SAFETY: a live env and a valid out-pointer.
-                        unsafe { sys::napi_get_undefined(env, &mut result) }
-                    }
-                    Some(id) => {
-                        out[2] = if id.is_ascii() {
-                            1.0
-                        } else if std::str::from_utf8(id).is_ok() {
-                            2.0
-                        } else {
-                            3.0
-                        };
-                        // SAFETY: latin1 takes any bytes; the length is given; `result` is
-                        // an out-pointer.
-                        unsafe {
-                            sys::napi_create_string_latin1(
-                                env,
-                                id.as_ptr().cast(),
-                                id.len() as isize,
-                                &mut result,
-                            )
-                        }
-                    }
+                    // SAFETY: a live env and a valid out-pointer.
+                    None => unsafe { sys::napi_get_undefined(env, &mut result) },
+                    // SAFETY: latin1 takes any bytes; the length is given; `result` is an
+                    // out-pointer.
+                    Some(id) => unsafe {
+                        sys::napi_create_string_latin1(
+                            env,
+                            id.as_ptr().cast(),
+                            id.len() as isize,
+                            &mut result,
+                        )
+                    },
                 }
             }
-            Err(Failure::Core(err)) => return report(env, out, &err),
+            Err(Failure::Core(err)) => return report(env, results, &err),
             Err(argument) => return Err(argument),
         };
         check(status, "returning the id")?;
@@ -193,20 +255,22 @@ unsafe extern "C" fn verify_callback(
     })
 }
 
-/// `isValid(body, now, url, method, out, ...values)`: see [`bound_functions`].
+/// `isValid(body, ...values[, now, url, method])`: see [`bound_functions`].
 unsafe extern "C" fn is_valid_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     guard(env, |env| {
-        let (call, out) = Call::read(env, info)?;
+        let call = Call::read(env, info)?;
+        // SAFETY: only this thread's functions write `results`, and not during this borrow.
+        let results = unsafe { &mut *call.bound.results.get() };
         let valid = match call.verify() {
             Ok(_) => true,
             Err(Failure::Core(err)) if err.is_verification() => false,
-            Err(Failure::Core(err)) => return report(env, out, &err),
+            Err(Failure::Core(err)) => return report(env, results, &err),
             Err(argument) => return Err(argument),
         };
-        out[3] = 0.0;
+        results[3] = 0.0;
         let mut result = ptr::null_mut();
         // SAFETY: a live env and a valid out-pointer.
         let status = unsafe { sys::napi_get_boolean(env, valid, &mut result) };
@@ -215,13 +279,13 @@ unsafe extern "C" fn is_valid_callback(
     })
 }
 
-/// Reports a core error: its number in `out[3]`, its message as the return value.
+/// Reports a core error: its number in `results[3]`, its message as the return value.
 fn report(
     env: sys::napi_env,
-    out: &mut [f64],
+    results: &mut [f64; 4],
     err: &hooksig::Error,
 ) -> std::result::Result<sys::napi_value, Failure> {
-    out[3] = f64::from(err.info().number);
+    results[3] = f64::from(err.info().number);
     let message = err.to_string();
     let mut result = ptr::null_mut();
     // SAFETY: `message` is valid UTF-8 of the given length; `result` is an out-pointer.
@@ -277,19 +341,13 @@ struct Values {
     ranges: Vec<Option<(usize, usize)>>,
 }
 
-thread_local! {
-    /// The last call's buffers, kept to spare two allocations per verification.
-    static SCRATCH: std::cell::Cell<Option<Values>> = const { std::cell::Cell::new(None) };
-}
-
-impl<'a> Call<'a> {
-    /// Reads the arguments; returns them and the caller's `out` array.
+impl Call<'_> {
     fn read(
         env: sys::napi_env,
         info: sys::napi_callback_info,
-    ) -> std::result::Result<(Self, &'a mut [f64]), Failure> {
+    ) -> std::result::Result<Self, Failure> {
         let mut data = ptr::null_mut();
-        let mut stack = [ptr::null_mut(); FIXED_ARGS + 16];
+        let mut stack = [ptr::null_mut(); 1 + 16 + CONTEXT_ARGS];
         let mut argc = stack.len();
         // SAFETY: `stack` has room for `argc` values; the call writes at most that many
         // (undefined for those not passed) and sets `argc` to the number passed; `data` is
@@ -309,14 +367,14 @@ impl<'a> Call<'a> {
             return Err(Failure::Argument("not a bound verifier function".into()));
         }
         // SAFETY: only `bound_function` creates these functions, with `data` a live
-        // `Arc<Bound>` that its finalizer releases after the function is gone; the
+        // `Rc<Bound>` that its finalizer releases after the function is gone; the
         // function is running, so it is alive.
         let bound = unsafe { &*data.cast_const().cast::<Bound>() };
-        let wanted = FIXED_ARGS + bound.names.len();
-        if argc < FIXED_ARGS || argc > wanted {
+        let count = bound.names.len();
+        let wanted = 1 + count + CONTEXT_ARGS;
+        if argc < 1 || argc > wanted {
             return Err(Failure::Argument(format!(
-                "expected (body, now, url, method, out, ...{} header values)",
-                bound.names.len()
+                "expected (body, ...{count} header values[, now, url, method])"
             )));
         }
         let heap;
@@ -342,13 +400,18 @@ impl<'a> Call<'a> {
             };
             &heap
         };
-        let body = match bytes::uint8_array(env, args[0])? {
+        let body = match typed_array(env, args[0], sys::TypedarrayType::uint8_array) {
             Some(body) => body,
             None => return Err(Failure::Argument("body must be a Uint8Array".into())),
         };
-        let now = now_of(env, args[1])?;
-        let out = float64_array(env, args[4])?;
-        let mut values = SCRATCH.with(std::cell::Cell::take).unwrap_or_default();
+        let with_context = argc > 1 + count;
+        let context = &args[1 + count..];
+        let now = if with_context {
+            now_of(env, context[0])?
+        } else {
+            None
+        };
+        let mut values = bound.scratch.take().unwrap_or_default();
         values.bytes.clear();
         values.ranges.clear();
         let mut call = Call {
@@ -357,23 +420,44 @@ impl<'a> Call<'a> {
             now,
             values,
         };
-        for (index, &value) in args[2..4].iter().chain(&args[FIXED_ARGS..]).enumerate() {
-            let range = if is_undefined(env, value)? {
-                None
+        for (index, what) in [(1, "url"), (2, "method")] {
+            let range = if with_context {
+                call.push(env, context[index]).map_err(|_| {
+                    Failure::Argument(format!("{what} must be a string or a Uint8Array"))
+                })?
             } else {
-                let start = call.values.bytes.len();
-                bytes::read(env, value, &mut call.values.bytes).map_err(|err| {
-                    Failure::Argument(match index {
-                        0 => "url must be a string or a Uint8Array".to_owned(),
-                        1 => "method must be a string or a Uint8Array".to_owned(),
-                        _ => err.reason.clone(),
-                    })
-                })?;
-                Some((start, call.values.bytes.len()))
+                None
             };
             call.values.ranges.push(range);
         }
-        Ok((call, out))
+        for &value in &args[1..=count] {
+            let range = call.push(env, value)?;
+            call.values.ranges.push(range);
+        }
+        Ok(call)
+    }
+
+    /// Reads a value (a string, a Uint8Array, or undefined) into the buffer.
+    fn push(
+        &mut self,
+        env: sys::napi_env,
+        value: sys::napi_value,
+    ) -> Result<Option<(usize, usize)>> {
+        let start = self.values.bytes.len();
+        match bytes::read_string(env, value, &mut self.values.bytes)? {
+            true => Ok(Some((start, self.values.bytes.len()))),
+            false if is_undefined(env, value)? => Ok(None),
+            false => match bytes::uint8_array(env, value)? {
+                Some(bytes) => {
+                    self.values.bytes.extend_from_slice(bytes);
+                    Ok(Some((start, self.values.bytes.len())))
+                }
+                None => Err(napi::Error::new(
+                    napi::Status::InvalidArg,
+                    "a header value must be a string or a Uint8Array".to_owned(),
+                )),
+            },
+        }
     }
 
     fn verify(&self) -> std::result::Result<hooksig::Verified<'_>, Failure> {
@@ -396,7 +480,7 @@ impl Drop for Call<'_> {
         let values = std::mem::take(&mut self.values);
         // Hands the buffers back for the next call (unless a huge header made them big).
         if values.bytes.capacity() <= 64 * 1024 {
-            SCRATCH.with(|scratch| scratch.set(Some(values)));
+            self.bound.scratch.set(Some(values));
         }
     }
 }
@@ -420,14 +504,18 @@ fn is_undefined(env: sys::napi_env, value: sys::napi_value) -> Result<bool> {
     Ok(kind == sys::ValueType::napi_undefined)
 }
 
-/// The caller's Float64Array of at least 4 elements.
-fn float64_array<'a>(
+/// The elements of a typed array of the given kind, or None for any other value.
+///
+/// The slice borrows the array's memory: use it before JavaScript runs again.
+fn typed_array<'a>(
     env: sys::napi_env,
     value: sys::napi_value,
-) -> std::result::Result<&'a mut [f64], Failure> {
+    wanted: sys::napi_typedarray_type,
+) -> Option<&'a [u8]> {
     let (mut kind, mut len, mut data, mut buffer, mut offset) =
         (0, 0usize, ptr::null_mut(), ptr::null_mut(), 0usize);
-    // SAFETY: live handles and valid out-pointers.
+    // SAFETY: live handles and valid out-pointers. Not a typed array at all is
+    // `napi_invalid_arg`, with no exception pending.
     let status = unsafe {
         sys::napi_get_typedarray_info(
             env,
@@ -439,13 +527,15 @@ fn float64_array<'a>(
             &mut offset,
         )
     };
-    // Not a typed array at all is `napi_invalid_arg`, with no exception pending.
-    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::float64_array || len < 4 {
-        return Err(Failure::Argument("out must be a Float64Array of 4".into()));
+    if status != sys::Status::napi_ok || kind != wanted {
+        return None;
     }
-    // SAFETY: the caller's own Float64Array of `len` elements, not touched by JS during
-    // this call.
-    Ok(unsafe { std::slice::from_raw_parts_mut(data.cast::<f64>(), len) })
+    if len == 0 || data.is_null() {
+        return Some(&[]);
+    }
+    // SAFETY: a Uint8Array of `len` bytes at `data`, alive and unchanged until JavaScript
+    // runs again.
+    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) })
 }
 
 /// `now`: undefined (the system clock), a safe non-negative integer, or a bigint.
