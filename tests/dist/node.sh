@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # make test-dist, Node.js: dist/'s two npm tarballs (hooksig and hooksig-linux-x64-gnu)
 # installed into a fresh app, offline with an empty npm cache, then: the repository's
-# vector suite (tests/node/vectors.test.js), the CommonJS and ESM tests of tests/dist/node
-# (vectors through ESM, one Express request each), and tsc --strict on the repository's
-# typed usage files against the installed .d.ts. Without the platform tarball, require
-# must fail with the message that names the missing package.
+# vector suite (tests/node/vectors.test.js) as it is and turned into an ES module
+# (tests/dist/node/to-esm.js), the CommonJS and ESM tests of tests/dist/node (one Express
+# request each), and tsc --strict on the repository's typed usage files against the
+# installed .d.ts. Without the platform tarball, require must fail with the message that
+# names the missing package.
 
 # shellcheck source=tests/dist/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -36,8 +37,9 @@ mkdir -p "$app/tests/node" "$app/tests/dist" "$app/types"
 cp "$ROOT/tests/node/vectors.test.js" "$app/tests/node/"
 cp -r "$ROOT/tests/vectors" "$app/tests/"
 cp "$ROOT"/tests/dist/node/*.test.* "$app/tests/dist/"
+node "$ROOT/tests/dist/node/to-esm.js" "$app/tests/node/vectors.test.js" "$app/tests/node/vectors.test.mjs"
 (cd "$app" && offline env HOOKSIG_DIST_VERSION="$VERSION" node --test \
-  tests/node/vectors.test.js tests/dist/express.test.cjs tests/dist/esm.test.mjs)
+  tests/node/vectors.test.js tests/node/vectors.test.mjs tests/dist/express.test.cjs tests/dist/esm.test.mjs)
 
 say "tsc --strict: tests/node/types/usage.ts and usage-esm.mts against the installed .d.ts"
 cp "$ROOT"/tests/node/types/usage.ts "$ROOT"/tests/node/types/usage-esm.mts "$app/types/"
