@@ -15,9 +15,11 @@ python=${PYTHON:-python3}
 "$python" -m venv "$work/venv"
 say "pip install $(basename "$sdist") with $("$python" --version) and $(cargo --version)"
 start=$(date +%s)
-# A target directory of its own outlives the run, so a second run rebuilds only hooksig.
-CARGO_TARGET_DIR=$ROOT/target/sdist-build "$work/venv/bin/python" -m pip install --quiet \
-  --disable-pip-version-check --no-binary hooksig "$sdist"
+# No wheel cache and an empty target directory: pip would reuse the wheel it built from an
+# earlier sdist of the same name and version, and the sdist's files all carry one old mtime,
+# so cargo would take an earlier build in a reused directory as up to date.
+CARGO_TARGET_DIR=$work/target "$work/venv/bin/python" -m pip install --quiet \
+  --disable-pip-version-check --no-cache-dir --no-binary hooksig "$sdist"
 echo "built and installed from the sdist in $(($(date +%s) - start)) s"
 "$work/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/tests/dist/requirements.txt"
 
