@@ -26,7 +26,7 @@ from hooksig._errors import (
     TimestampError,
     VerificationError,
 )
-from hooksig._hooksig import CODES, PRESETS, Signer, Verified, Verifier, __version__
+from hooksig._hooksig import CODES, PRESETS, Reply, Signer, Verified, Verifier, __version__
 
 __all__ = [
     "CODES",
@@ -35,6 +35,7 @@ __all__ = [
     "HooksigError",
     "InvalidHeaderError",
     "MissingHeaderError",
+    "Reply",
     "SignatureMismatchError",
     "Signer",
     "TimestampError",

@@ -10,6 +10,7 @@ __all__ = [
     "FAST_PATH",
     "GIL_RELEASE_AT",
     "PRESETS",
+    "Reply",
     "Signer",
     "Verified",
     "Verifier",
@@ -80,6 +81,34 @@ class Verified:
     def secret_index(self) -> int:
         """Which key matched: secrets first (0 is the first), then public keys. Watch it to
         finish a rotation."""
+
+    def __eq__(self, value: object, /) -> bool: ...
+    def __ne__(self, value: object, /) -> bool: ...
+
+@final
+class Reply:
+    """What to answer a provider's handshake (:meth:`Verifier.handshake`)."""
+
+    @property
+    def status(self) -> int:
+        """The HTTP status."""
+
+    @property
+    def content_type(self) -> str:
+        """The ``Content-Type`` of the body."""
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """Other headers to send."""
+
+    @property
+    def body(self) -> bytes:
+        """The body."""
+
+    @property
+    def secret(self) -> str | None:
+        """A secret the provider handed over (Asana's ``X-Hook-Secret``): store it before
+        answering. Never shown by ``repr``."""
 
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
@@ -159,6 +188,26 @@ class Verifier:
     ) -> bool:
         """Returns whether the request verifies (``verify`` without the
         :class:`VerificationError`; a :class:`ConfigurationError` is still raised)."""
+
+    def handshake(
+        self,
+        body: _Body,
+        headers: _Headers,
+        *,
+        now: int | None = None,
+        url: str | bytes | None = None,
+        method: str | bytes | None = None,
+    ) -> Reply | None:
+        """Answers a provider's handshake (Slack ``url_verification``, Zoom
+        ``endpoint.url_validation``, Twitch ``webhook_callback_verification``, Discord PING,
+        Meta and Dropbox ``GET`` challenges, Asana's ``X-Hook-Secret``, Okta's verification),
+        or returns ``None`` for any other request (verify it as usual). A signed handshake is
+        verified first and raises as :meth:`verify` does; a ``GET`` handshake needs ``url=``
+        and ``method=``."""
+
+    @property
+    def has_handshake(self) -> bool:
+        """Whether the scheme has a handshake (:meth:`handshake` can answer)."""
 
     @property
     def preset(self) -> str | None:

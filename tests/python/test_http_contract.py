@@ -242,11 +242,6 @@ def parse_response(raw: bytes) -> tuple[int, bytes]:
 # --- the contract --------------------------------------------------------------------------
 
 
-# A WSGI server hands a repeated header over as one value, the values joined by commas (PEP
-# 3333 follows CGI; werkzeug and gunicorn do it): the decorator cannot see the repeat, and the
-# joined value is not a signature, so the request is still refused, as a mismatch.
-WSGI_MERGES_REPEATS = {"a signature header sent twice is refused"}
-
 RUNS = [(h, i) for i, case in enumerate(CASES) for h in HELPERS if applies(h, case)]
 
 
@@ -264,10 +259,10 @@ def test_http_contract(servers: dict[str, str], helper: str, index: int) -> None
     allowed = expect["status"] if isinstance(expect["status"], list) else [expect["status"]]
     assert status in allowed, f"{helper}: {status} {body!r}"
     if "error" in expect:
-        error = expect["error"]
-        if helper == "flask" and case["name"] in WSGI_MERGES_REPEATS:
-            error = "signature_mismatch"
-        assert json.loads(body) == {"error": error}, f"{helper}: {body!r}"
+        # One code, or the codes a helper may answer (a WSGI server joins a repeated header
+        # into one value, which then does not verify: signature_mismatch).
+        codes = expect["error"] if isinstance(expect["error"], list) else [expect["error"]]
+        assert json.loads(body) in [{"error": code} for code in codes], f"{helper}: {body!r}"
     ran = CALLS[key] > before
     if "handler" in expect:
         assert ran == expect["handler"], f"{helper}: handler ran: {ran}"

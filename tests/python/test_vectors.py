@@ -36,7 +36,15 @@ CASES = load_cases()
 RAW_CASES = [c for c in CASES if c.get("raw_args")]
 VERIFY_CASES = [c for c in CASES if c.get("op", "verify") == "verify" and not c.get("raw_args")]
 SIGN_CASES = [c for c in CASES if c.get("op") == "sign" and not c.get("raw_args")]
-RAN: dict[str, int] = {"verify": 0, "sign": 0, "raw": 0}
+HANDSHAKE_CASES = [c for c in CASES if c.get("op") == "handshake"]
+RAN: dict[str, int] = {"verify": 0, "sign": 0, "handshake": 0, "raw": 0}
+
+
+def check_message(case: dict[str, Any], error: BaseException) -> None:
+    """``expect.message_contains``: the error's message names the likely cause."""
+    wanted = case["expect"].get("message_contains")
+    if wanted is not None:
+        assert wanted in str(error), f"{str(error)!r} does not contain {wanted!r}"
 
 
 def text(value: Any) -> Text:
@@ -129,6 +137,7 @@ def test_verify_vector(case: dict[str, Any], form: str) -> None:
         verifier = build_verifier(case)
     except hooksig.ConfigurationError as error:
         assert expect.get("error") == error.code, f"{case['_file']}: {error}"
+        check_message(case, error)
         RAN["verify"] += 1
         return
     code = expect.get("error")
@@ -146,12 +155,14 @@ def test_verify_vector(case: dict[str, Any], form: str) -> None:
         with pytest.raises(hooksig.ConfigurationError) as raised_config:
             verifier.verify(body, headers, now=now, **context)
         assert raised_config.value.code == code, str(raised_config.value)
+        check_message(case, raised_config.value)
         with pytest.raises(hooksig.ConfigurationError):
             verifier.is_valid(body, headers, now=now, **context)
     elif code is not None:
         with pytest.raises(hooksig.VerificationError) as raised:
             verifier.verify(body, headers, now=now, **context)
         assert raised.value.code == code, str(raised.value)
+        check_message(case, raised.value)
         assert verifier.is_valid(body, headers, now=now, **context) is False
     else:
         verified = verifier.verify(body, headers, now=now, **context)
@@ -171,6 +182,7 @@ def test_sign_vector(case: dict[str, Any]) -> None:
         signer = build_signer(case)
     except hooksig.ConfigurationError as error:
         assert expect.get("error") == error.code
+        check_message(case, error)
         RAN["sign"] += 1
         return
     options = case.get("sign", {})
@@ -188,9 +200,46 @@ def test_sign_vector(case: dict[str, Any]) -> None:
         with pytest.raises(hooksig.HooksigError) as raised:
             sign()
         assert raised.value.code == expect["error"]
+        check_message(case, raised.value)
     else:
         assert [list(item) for item in sign().items()] == expect["headers"]
     RAN["sign"] += 1
+
+
+@pytest.mark.parametrize("form", list(FORMS))
+@pytest.mark.parametrize("case", HANDSHAKE_CASES, ids=[c["name"] for c in HANDSHAKE_CASES])
+def test_handshake_vector(case: dict[str, Any], form: str) -> None:
+    expect = case["expect"]
+    verifier = build_verifier(case)
+    headers = FORMS[form](pairs_of(case))
+    call = dict(now=case.get("now"), **context_of(case))
+    if "error" in expect:
+        with pytest.raises(hooksig.HooksigError) as raised:
+            verifier.handshake(body_of(case), headers, **call)
+        assert raised.value.code == expect["error"], str(raised.value)
+        check_message(case, raised.value)
+    else:
+        reply = verifier.handshake(body_of(case), headers, **call)
+        want = expect["reply"]
+        if want is None:
+            assert reply is None
+        else:
+            assert reply is not None
+            got = {
+                "status": reply.status,
+                "content_type": reply.content_type,
+                "headers": [list(h) for h in reply.headers],
+                "body": reply.body.decode(),
+            }
+            if reply.secret is not None:
+                got["secret"] = reply.secret
+                assert reply.secret not in repr(reply)
+            assert got == want
+    assert verifier.has_handshake is (case.get("preset") in HANDSHAKE_PRESETS)
+    RAN["handshake"] += 1
+
+
+HANDSHAKE_PRESETS = {"slack", "zoom", "twitch", "discord", "meta", "dropbox", "asana", "okta"}
 
 
 @pytest.mark.parametrize("case", RAW_CASES, ids=[c["name"] for c in RAW_CASES])
@@ -240,5 +289,6 @@ def test_zz_every_vector_ran() -> None:
     assert len(CASES) >= 200, f"only {len(CASES)} vectors found under {VECTORS}"
     assert RAN["verify"] == 3 * len(VERIFY_CASES), RAN
     assert RAN["sign"] == len(SIGN_CASES), RAN
+    assert RAN["handshake"] == 3 * len(HANDSHAKE_CASES), RAN
     assert RAN["raw"] == len(RAW_CASES), RAN
     assert sum(RAN.values()) >= 200, RAN

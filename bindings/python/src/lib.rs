@@ -111,6 +111,54 @@ impl Verifier {
         }
     }
 
+    /// Answers a provider's handshake (Slack, Zoom, Twitch, Discord, Meta, Dropbox, Asana,
+    /// Okta), or returns None for any other request.
+    #[pyo3(signature = (body, headers, *, now=None, url=None, method=None))]
+    fn handshake(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        headers: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+        url: Option<&Bound<'_, PyAny>>,
+        method: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Reply>> {
+        let now = input::optional(now, |n| input::seconds(n, "now"))?;
+        let url = input::optional(url, |u| input::request_text(u, "url"))?;
+        let method = input::optional(method, |m| input::request_text(m, "method"))?;
+        let body = Body::extract(body)?;
+        let headers = input::headers(headers, input::Borrow::No)?;
+        let inner = &self.inner;
+        let url = url.as_ref().map(AsRef::as_ref);
+        let method = method.as_ref().map(AsRef::as_ref);
+        let reply = body
+            .with(py, &headers, gil_release_at(), |bytes, headers| {
+                let mut context = hooksig::Context::new();
+                context.now = now;
+                context.url = url;
+                context.method = method;
+                inner.handshake(bytes, headers, &context)
+            })
+            .map_err(|e| errors::to_py(py, &e))?;
+        Ok(reply.map(|r| Reply {
+            status: r.status,
+            content_type: r.content_type,
+            headers: r
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
+            body: r.body,
+            secret: r.secret,
+        }))
+    }
+
+    /// Whether the scheme has a handshake to answer.
+    #[getter]
+    fn has_handshake(&self) -> bool {
+        self.inner.scheme().handshake.is_some()
+    }
+
     /// The preset name, or None for a custom scheme.
     #[getter]
     fn preset(&self) -> Option<&str> {
@@ -256,6 +304,49 @@ impl Verified {
     }
 }
 
+/// What to answer a provider's handshake: status, content type, headers and body.
+#[pyclass(module = "hooksig", name = "Reply", frozen, eq)]
+#[derive(PartialEq)]
+struct Reply {
+    /// The HTTP status.
+    #[pyo3(get)]
+    status: u16,
+    /// The `Content-Type` of the body.
+    #[pyo3(get)]
+    content_type: &'static str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// A secret the provider handed over (Asana's `X-Hook-Secret`), to store before answering.
+    #[pyo3(get)]
+    secret: Option<String>,
+}
+
+#[pymethods]
+impl Reply {
+    /// Other headers to send, as (name, value) pairs.
+    #[getter]
+    fn headers(&self) -> Vec<(String, String)> {
+        self.headers.clone()
+    }
+
+    /// The body.
+    #[getter]
+    fn body<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.body)
+    }
+
+    fn __repr__(&self) -> String {
+        // Never the handed-over secret, nor the header that carries it.
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        format!(
+            "Reply(status={}, content_type={:?}, headers={names:?}, body=<{} bytes>)",
+            self.status,
+            self.content_type,
+            self.body.len()
+        )
+    }
+}
+
 /// Produces the signature headers of a scheme, as its provider would send them.
 #[pyclass(module = "hooksig", name = "Signer", frozen)]
 struct Signer {
@@ -393,6 +484,7 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verifier>()?;
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
+    m.add_class::<Reply>()?;
     m.add("PRESETS", presets(m.py())?)?;
     m.add("CODES", errors::codes(m.py())?)?;
     if let Some(bytes) = std::env::var("HOOKSIG_GIL_RELEASE_AT")
