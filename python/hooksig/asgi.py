@@ -9,7 +9,9 @@
         verifiers={"/webhooks/stripe": hooksig.Verifier("stripe", secret=STRIPE_SECRET)},
     )
 
-For a request to one of the paths, the middleware reads the whole body, verifies it with the
+For a request to one of the paths, the middleware reads the whole body, answers a provider's
+handshake itself (Slack, Zoom, Twitch, Discord, Meta, Dropbox, Asana, Okta: see
+:meth:`hooksig.Verifier.handshake`; the app never sees one), verifies any other request with the
 raw ASGI headers (and, for a scheme that signs them, the request URL and method: behind a
 proxy, give ``public_url=``) and either answers (403 ``{"error": code}`` by default) or
 passes the request on with the body replayed, and the :class:`hooksig.Verified` result in
@@ -28,7 +30,7 @@ from collections.abc import Awaitable, Mapping, MutableMapping
 from typing import Any, Callable, Union
 
 from hooksig._errors import VerificationError
-from hooksig._hooksig import Verifier
+from hooksig._hooksig import Reply, Verifier
 from hooksig._http import (
     DEFAULT_MAX_BODY,
     DEFAULT_STATUS,
@@ -105,6 +107,7 @@ class WebhookMiddleware:
         self.error_body = error_body
         self.max_body = check_max_body(max_body)
         self.public_url = public_url
+        self._handshakes = [v for v in self.verifiers.values() if v.has_handshake]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         verifier = self.verifiers.get(scope.get("path", "")) if scope["type"] == "http" else None
@@ -135,6 +138,17 @@ class WebhookMiddleware:
         body = b"".join(chunks)
 
         try:
+            if verifier in self._handshakes:
+                reply = verifier.handshake(
+                    body,
+                    scope.get("headers", []),
+                    url=self._url(scope) if verifier.needs_url else asgi_url(scope),
+                    method=scope.get("method"),
+                )
+                if reply is not None:
+                    # A provider checking the endpoint: answered here, never passed on.
+                    await _send_reply(send, reply)
+                    return
             if verifier.needs_url or verifier.needs_method:
                 verified = verifier.verify(
                     body,
@@ -181,6 +195,16 @@ class WebhookMiddleware:
         else:
             payload = json.dumps(self.error_body(error), separators=(",", ":")).encode()
         await _send_json(send, status, payload)
+
+
+async def _send_reply(send: Send, reply: Reply) -> None:
+    headers = [
+        (b"content-type", reply.content_type.encode("latin-1")),
+        (b"content-length", str(len(reply.body)).encode()),
+    ]
+    headers += [(n.lower().encode("latin-1"), v.encode("latin-1")) for n, v in reply.headers]
+    await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+    await send({"type": "http.response.body", "body": reply.body})
 
 
 async def _send_json(send: Send, status: int, payload: bytes) -> None:

@@ -18,6 +18,10 @@ The dependency reads the raw body itself (no parser touches it first), verifies 
 request headers (and, for a scheme that signs them, the request URL and method) and stores the
 :class:`hooksig.Verified` result in ``request.state.webhook``. Behind a proxy, a URL-signed
 scheme (Square, Twilio, HubSpot, Trello) needs ``public_url=``: the URL the provider calls.
+A provider's handshake (Slack ``url_verification``, Zoom, Twitch, Discord PING, Meta and Dropbox
+``GET`` challenges, Asana, Okta) never reaches the endpoint: the dependency raises
+:class:`WebhookHandshake` and :func:`install` answers it as the provider expects (a ``GET``
+handshake needs the route to accept ``GET``).
 A body over ``max_body`` bytes (default 1 MiB) is rejected with 413 and code ``body_too_large``
 without being hashed (and, unless something read it before the dependency, without being read
 past the limit). A rejected request raises :class:`WebhookRejected`; :func:`install` makes the
@@ -34,7 +38,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from hooksig._errors import VerificationError
-from hooksig._hooksig import Verifier
+from hooksig._hooksig import Reply, Verifier
 from hooksig._http import (
     DEFAULT_MAX_BODY,
     DEFAULT_STATUS,
@@ -52,7 +56,14 @@ from hooksig._http import (
 PublicUrl = Union[str, Callable[[Request], str], None]
 """The URL the provider calls, or a function of the request that returns it."""
 
-__all__ = ["DEFAULT_MAX_BODY", "WebhookBody", "WebhookJSON", "WebhookRejected", "install"]
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "WebhookBody",
+    "WebhookHandshake",
+    "WebhookJSON",
+    "WebhookRejected",
+    "install",
+]
 
 
 class WebhookRejected(HTTPException):
@@ -80,9 +91,37 @@ async def _answer(request: Request, exc: Exception) -> Response:
     return JSONResponse(exc.content, status_code=exc.status_code)
 
 
+class WebhookHandshake(HTTPException):
+    """A provider's handshake (Slack ``url_verification``, Zoom, Twitch, Discord PING, Meta,
+    Dropbox, Asana, Okta), raised by the dependency so the endpoint never runs for it;
+    :func:`install` answers it with its reply.
+
+    Attributes:
+        reply: the :class:`hooksig.Reply` to send (status, content type, headers, body;
+            ``reply.secret`` holds Asana's handed-over secret, to store).
+    """
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(status_code=reply.status, detail="handshake")
+        self.reply = reply
+
+
+async def _answer_handshake(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WebhookHandshake)
+    reply = exc.reply
+    return Response(
+        reply.body,
+        status_code=reply.status,
+        headers=dict(reply.headers),
+        media_type=reply.content_type,
+    )
+
+
 def install(app: FastAPI) -> None:
-    """Answers :class:`WebhookRejected` with its status and JSON body, as configured."""
+    """Answers :class:`WebhookRejected` with its status and JSON body, as configured, and
+    :class:`WebhookHandshake` with the provider's expected reply."""
     app.add_exception_handler(WebhookRejected, _answer)
+    app.add_exception_handler(WebhookHandshake, _answer_handshake)
 
 
 class WebhookBody:
@@ -121,6 +160,7 @@ class WebhookBody:
         self.public_url = public_url
         self._needs_url = verifier.needs_url
         self._needs_method = verifier.needs_method
+        self._has_handshake = verifier.has_handshake
 
     async def __call__(self, request: Request) -> bytes:
         if self._declared_within_limit(request.scope):
@@ -150,6 +190,13 @@ class WebhookBody:
         ``request.state.webhook``."""
         scope = request.scope
         try:
+            if self._has_handshake:
+                url = self._url(request) if self._needs_url else asgi_url(scope)
+                reply = self.verifier.handshake(
+                    body, scope["headers"], url=url, method=scope["method"]
+                )
+                if reply is not None:
+                    raise WebhookHandshake(reply)
             if self._needs_url or self._needs_method:
                 verified = self.verifier.verify(
                     body, scope["headers"], url=self._url(request), method=scope["method"]

@@ -14,7 +14,9 @@
 The decorator reads the raw body (``request.get_data(cache=True)``, so the view can still read
 it), verifies it with the request headers (and, for a scheme that signs them, ``request.url``
 and ``request.method``; behind a proxy give ``public_url=``) and stores the
-:class:`hooksig.Verified` result in ``flask.g.webhook``; a rejected request answers 403
+:class:`hooksig.Verified` result in ``flask.g.webhook``; a provider's handshake (Slack, Zoom,
+Twitch, Discord, Meta, Dropbox, Asana, Okta) is answered by the decorator, never by the view
+(a ``GET`` handshake needs the route to accept ``GET``); a rejected request answers 403
 ``{"error": code}`` by default.
 
 Header values are verified as the bytes that arrived: WSGI hands them over as latin-1-decoded
@@ -33,7 +35,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Callable, TypeVar, Union, cast
 
-from flask import g, jsonify, request
+from flask import Response, g, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from hooksig._errors import VerificationError
@@ -85,6 +87,7 @@ def verify_webhook(
     check_public_url(public_url)
     environ_keys = [(name, _environ_key(name)) for name in verifier.header_names]
     needs_url, needs_method = verifier.needs_url, verifier.needs_method
+    has_handshake = verifier.has_handshake
 
     def url() -> str | None:
         if not needs_url:
@@ -107,6 +110,21 @@ def verify_webhook(
                 return reject(too_large(over.limit), TOO_LARGE_STATUS)
             headers = _headers(request.environ, environ_keys)
             try:
+                if has_handshake:
+                    reply = verifier.handshake(
+                        body,
+                        headers,
+                        url=url() if needs_url else request.url,
+                        method=request.method,
+                    )
+                    if reply is not None:
+                        # A provider checking the endpoint: answered here, not by the view.
+                        return Response(
+                            reply.body,
+                            status=reply.status,
+                            headers=reply.headers,
+                            content_type=reply.content_type,
+                        )
                 if needs_url or needs_method:
                     g.webhook = verifier.verify(body, headers, url=url(), method=request.method)
                 else:
