@@ -268,6 +268,7 @@ impl Config {
         }
         .filter(|_| scheme.has_timestamp());
         let parts_sign_id = parts.contains(&Part::Id);
+        let parts_use_form = parts.contains(&Part::Form);
         let namespace = self.namespace.clone().unwrap_or_else(|| {
             scheme
                 .signature_header_names()
@@ -296,6 +297,8 @@ impl Config {
             namespace,
             replay_ttl,
             signs_id: parts_sign_id,
+            uses_form: parts_use_form,
+            has_forms: scheme.url_port != crate::UrlPort::AsSent || scheme.body_escape.is_some(),
             verify_token: self.params.get("verify_token").map(Secret::new),
             macs,
             tokens,
@@ -436,6 +439,10 @@ pub(crate) struct Compiled {
     pub(crate) replay_ttl: u64,
     /// Whether the message signs the id (then the id names a delivery).
     pub(crate) signs_id: bool,
+    /// Whether the message uses Twilio's `{form}`.
+    pub(crate) uses_form: bool,
+    /// Whether the provider may sign other forms of the message (URL ports, escaped body).
+    pub(crate) has_forms: bool,
     /// Meta's verify token (the param `verify_token`), for its GET handshake.
     pub(crate) verify_token: Option<Secret>,
     pub(crate) macs: Vec<Key>,
@@ -471,10 +478,12 @@ impl Compiled {
         for part in &self.parts {
             match part {
                 Part::Literal(bytes) => sink(bytes),
-                Part::Body => match (m.escaped_body, std::str::from_utf8(m.body)) {
-                    (true, Ok(text)) => crate::escape::ascii(text, sink),
-                    _ => sink(m.body),
+                // Only a verify that tries Box's escaped form sets `escaped_body`.
+                Part::Body if m.escaped_body => match std::str::from_utf8(m.body) {
+                    Ok(text) => crate::escape::ascii(text, sink),
+                    Err(_) => sink(m.body),
                 },
+                Part::Body => sink(m.body),
                 Part::Timestamp => sink(m.timestamp),
                 Part::Id => sink(m.id),
                 Part::Url => sink(m.url),
@@ -499,11 +508,6 @@ impl Compiled {
                 Part::Param(_) | Part::Header(_) => {}
             }
         }
-    }
-
-    /// Returns whether the message uses `{form}`.
-    pub(crate) fn uses_form(&self) -> bool {
-        self.parts.contains(&Part::Form)
     }
 }
 

@@ -34,10 +34,12 @@ impl Key {
     }
 
     /// Starts a MAC from the prepared state.
+    #[inline]
     pub(crate) fn start(&self) -> Self {
         self.clone()
     }
 
+    #[inline]
     pub(crate) fn update(&mut self, data: &[u8]) {
         match self {
             Key::Sha256(m) => m.update(data),
@@ -47,6 +49,7 @@ impl Key {
     }
 
     /// Finishes the MAC into `out` and returns its length.
+    #[inline]
     pub(crate) fn finish(self, out: &mut [u8; MAX_MAC_LEN]) -> usize {
         fn put(out: &mut [u8; MAX_MAC_LEN], mac: &[u8]) -> usize {
             out[..mac.len()].copy_from_slice(mac);

@@ -12,7 +12,7 @@ pub const DEFAULT_TOLERANCE: u64 = 300;
 
 /// The most header names one scheme may read (signature, timestamp, id, the headers its
 /// message signs, the required ones, and their alternate spellings).
-pub const MAX_SCHEME_HEADERS: usize = 32;
+pub const MAX_SCHEME_HEADERS: usize = 16;
 
 /// How a signature is made: an HMAC, a public-key signature, or a plain token.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -120,7 +120,7 @@ impl Signer {
             }
         }
         let url = context.url.unwrap_or(b"");
-        let form = if c.uses_form() {
+        let form = if c.uses_form {
             form::form(url, body).ok_or(Error::InvalidHeader {
                 header: "bodySHA256".into(),
                 reason: "the URL's bodySHA256 is not the SHA-256 of the body",

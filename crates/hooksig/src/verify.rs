@@ -314,7 +314,8 @@ impl Verifier {
                 name: "method".into(),
             });
         }
-        let found = Found::collect(c, headers)?;
+        let mut found = Found::new();
+        found.collect(c, headers)?;
         let fields = if c.body_fields.is_empty() {
             Vec::new()
         } else {
@@ -364,10 +365,8 @@ impl Verifier {
             None => None,
         };
         let mut signed = [&b""[..]; MAX_SCHEME_HEADERS];
-        for part in &c.parts {
-            if let crate::template::Part::HeaderSlot(slot) = part {
-                signed[*slot] = found.required(c, *slot)?;
-            }
+        for (slot, _) in &c.signed_headers {
+            signed[*slot] = found.required(c, *slot)?;
         }
         for (slot, wanted) in &c.headers.required {
             if found.required(c, *slot)? != &wanted[..] {
@@ -378,9 +377,13 @@ impl Verifier {
             }
         }
 
-        // Rule 2: items, counted, and the timestamp field of a `key=value` header.
-        let (count, field_timestamp) = scan(c, &values, || found.name(c, 0))?;
-        if count == 0 {
+        // Rule 2: items, classified once, and the timestamp field of a `key=value` header.
+        let mut candidates = Candidates {
+            items: [(false, &[][..]); MAX_SIGNATURE_ITEMS],
+            len: 0,
+        };
+        let field_timestamp = scan(c, &values, &mut candidates, || found.name(c, 0))?;
+        if candidates.len == 0 {
             return Err(Error::InvalidHeader {
                 header: found.name(c, 0),
                 reason: if c.fields.is_some() {
@@ -393,15 +396,18 @@ impl Verifier {
 
         // Rules 3 and 4: the timestamp, then the window, before any MAC.
         let (timestamp_text, timestamp) = match (timestamp_header, field_timestamp) {
-            (Some((slot, text)), _) => (text, Some(parse_timestamp(c, found.name(c, slot), text)?)),
-            (None, Some(text)) => (text, Some(parse_timestamp(c, found.name(c, 0), text)?)),
+            (Some((slot, text)), _) => {
+                let name = || found.name(c, slot);
+                (text, Some(parse_timestamp(c, name, text)?))
+            }
+            (None, Some(text)) => (text, Some(parse_timestamp(c, || found.name(c, 0), text)?)),
             (None, None) => match field("timestamp") {
                 Some((index, text)) => {
                     let text = trim(text);
                     if text.is_empty() {
                         return Err(missing_field(index));
                     }
-                    let name: Arc<str> = c.body_fields[index].1.as_ref().into();
+                    let name = || c.body_fields[index].1.as_ref().into();
                     (text, Some(parse_timestamp(c, name, text)?))
                 }
                 None => (&b""[..], None),
@@ -430,7 +436,7 @@ impl Verifier {
 
         // Rule 5: the message, and one check per key.
         let url = context.url.unwrap_or(b"");
-        let form = if c.uses_form() {
+        let form = if c.uses_form {
             form::form(url, body).ok_or(Error::SignatureMismatch)?
         } else {
             Vec::new()
@@ -447,6 +453,18 @@ impl Verifier {
             fields: &fields,
         };
         // The forms a provider may have signed: Twilio's two URLs, Box's escaped body.
+        if !c.has_forms {
+            return match matching_key(c, &candidates, std::slice::from_ref(&message)) {
+                Some((secret_index, matched)) => Ok(Verified {
+                    timestamp,
+                    id,
+                    secret_index,
+                    body,
+                    matched,
+                }),
+                None => Err(Error::SignatureMismatch),
+            };
+        }
         let ports;
         let mut forms = [message; 4];
         let mut n = 1;
@@ -470,7 +488,7 @@ impl Verifier {
             }
             n *= 2;
         }
-        match matching_key(c, &values, &forms[..n]) {
+        match matching_key(c, &candidates, &forms[..n]) {
             Some((secret_index, matched)) => Ok(Verified {
                 timestamp,
                 id,
@@ -487,17 +505,19 @@ impl Verifier {
 /// forms: secrets, then public keys.
 fn matching_key(
     c: &Compiled,
-    values: &Values<'_>,
+    candidates: &Candidates<'_>,
     forms: &[Message<'_>],
 ) -> Option<(usize, Matched)> {
-    fn primary<'t>(c: &Compiled, text: &'t [u8]) -> Option<&'t [u8]> {
-        c.classify(text).filter(|(asym, _)| !asym).map(|(_, v)| v)
-    }
+    let primary = || {
+        candidates
+            .iter()
+            .filter_map(|(asym, text)| (!asym).then_some(text))
+    };
     match c.primary.algorithm {
         Algorithm::Token => {
             for (index, token) in c.tokens.iter().enumerate() {
                 let mut hit = Choice::from(0);
-                for text in values.items(c).filter_map(|text| primary(c, text)) {
+                for text in primary() {
                     hit |= token.matches(text);
                 }
                 if bool::from(hit) {
@@ -514,7 +534,7 @@ fn matching_key(
                     c.feed(message, &mut |piece| mac.update(piece));
                     let len = mac.finish(&mut expected);
                     let mut hit = Choice::from(0);
-                    for text in values.items(c).filter_map(|text| primary(c, text)) {
+                    for text in primary() {
                         hit |= c.primary.encoding.matches(text, &expected[..len]);
                     }
                     if bool::from(hit) {
@@ -539,7 +559,8 @@ fn matching_key(
     };
     for (index, key) in c.public.iter().enumerate() {
         for message in forms {
-            if let Some(matched) = public_key_matches(c, values, message, kind, want_asym, key) {
+            if let Some(matched) = public_key_matches(c, candidates, message, kind, want_asym, key)
+            {
                 return Some((c.shared_count + index, matched));
             }
         }
@@ -550,7 +571,7 @@ fn matching_key(
 /// Returns the candidate a public key verifies over one form of the message, if any.
 fn public_key_matches(
     c: &Compiled,
-    values: &Values<'_>,
+    candidates: &Candidates<'_>,
     message: &Message<'_>,
     kind: &ItemKind,
     want_asym: bool,
@@ -561,13 +582,10 @@ fn public_key_matches(
     if kind.algorithm == Algorithm::EcdsaP256Sha256 {
         c.feed(message, &mut |piece| whole.extend_from_slice(piece));
     }
-    values.items(c).find_map(|text| {
-        let Some((true, text)) = c
-            .classify(text)
-            .map(|(asym, text)| (asym == want_asym, text))
-        else {
+    candidates.iter().find_map(|(asym, text)| {
+        if asym != want_asym {
             return None;
-        };
+        }
         let decoded = Decoded::new(kind.encoding, text)?;
         let mut feed = |sink: &mut dyn FnMut(&[u8])| c.feed(message, &mut |p| sink(p));
         key.verify(&decoded, kind.format, &whole, &mut feed)
@@ -599,13 +617,13 @@ impl<'a> Values<'a> {
     }
 
     /// Every item of every value: trimmed, non-empty pieces between separators.
-    fn items<'s>(&'s self, c: &'s Compiled) -> impl Iterator<Item = &'s [u8]> + 's {
-        let separator: &[u8] = match (&c.fields, &c.separator) {
+    fn items<'s>(&'s self, c: &'s Compiled) -> impl Iterator<Item = &'a [u8]> + 's {
+        let separator: &'s [u8] = match (&c.fields, &c.separator) {
             (Some(fields), _) => fields.separator.as_bytes(),
             (None, Some(separator)) => separator,
             (None, None) => &[],
         };
-        self.values[..self.len].iter().flat_map(move |value| {
+        self.values[..self.len].iter().flat_map(move |&value| {
             Split::new(value, separator)
                 .map(trim)
                 .filter(|item| !item.is_empty())
@@ -636,37 +654,62 @@ impl Compiled {
     }
 }
 
-/// Counts the items of a known kind and finds the timestamp field, checking the caps.
-fn scan<'s>(
-    c: &'s Compiled,
-    values: &'s Values<'_>,
+/// The signature items of one request, each classified once: the encoded signature,
+/// and whether it is of the scheme's `asymmetric` kind.
+struct Candidates<'a> {
+    items: [(bool, &'a [u8]); MAX_SIGNATURE_ITEMS],
+    len: usize,
+}
+
+impl<'a> Candidates<'a> {
+    fn iter(&self) -> impl Iterator<Item = (bool, &'a [u8])> + '_ {
+        self.items[..self.len].iter().copied()
+    }
+}
+
+/// Splits and classifies the items of every value, and finds the timestamp field,
+/// checking the caps (rule 2).
+fn scan<'a>(
+    c: &Compiled,
+    values: &Values<'a>,
+    candidates: &mut Candidates<'a>,
     header: impl Fn() -> Arc<str>,
-) -> Result<(usize, Option<&'s [u8]>), Error> {
+) -> Result<Option<&'a [u8]>, Error> {
     let invalid = |reason| Error::InvalidHeader {
         header: header(),
         reason,
     };
     let timestamp_key = c.fields.as_ref().and_then(|f| f.timestamp.as_deref());
-    let (mut count, mut timestamp) = (0, None);
+    let mut timestamp = None;
     for item in values.items(c) {
-        count += usize::from(c.classify(item).is_some());
+        if let Some(candidate) = c.classify(item) {
+            if candidates.len == MAX_SIGNATURE_ITEMS {
+                return Err(invalid("it holds more than 32 signatures"));
+            }
+            candidates.items[candidates.len] = candidate;
+            candidates.len += 1;
+        }
         if let Some(value) = timestamp_key.and_then(|key| field(item, key))
             && timestamp.replace(value).is_some()
         {
             return Err(invalid("it has more than one timestamp field"));
         }
     }
-    if count > MAX_SIGNATURE_ITEMS {
-        return Err(invalid("it holds more than 32 signatures"));
-    }
     if timestamp_key.is_some() && timestamp.is_none() {
         return Err(invalid("it has no timestamp field"));
     }
-    Ok((count, timestamp))
+    Ok(timestamp)
 }
 
-fn parse_timestamp(c: &Compiled, header: Arc<str>, text: &[u8]) -> Result<u64, Error> {
-    time::parse(c.timestamp_format, text).map_err(|reason| Error::InvalidHeader { header, reason })
+fn parse_timestamp(
+    c: &Compiled,
+    header: impl FnOnce() -> Arc<str>,
+    text: &[u8],
+) -> Result<u64, Error> {
+    time::parse(c.timestamp_format, text).map_err(|reason| Error::InvalidHeader {
+        header: header(),
+        reason,
+    })
 }
 
 /// The values of the scheme's headers, found in one pass.
@@ -685,8 +728,16 @@ enum Lookup<'h> {
 }
 
 impl<'h> Found<'h> {
-    fn collect<H: Headers + ?Sized>(c: &Compiled, headers: &'h H) -> Result<Self, Error> {
-        let mut slots = [Lookup::Absent; MAX_SCHEME_HEADERS];
+    fn new() -> Self {
+        Found {
+            slots: [Lookup::Absent; MAX_SCHEME_HEADERS],
+            set: 0,
+        }
+    }
+
+    /// Fills the slots in place (a return by value would copy them).
+    fn collect<H: Headers + ?Sized>(&mut self, c: &Compiled, headers: &'h H) -> Result<(), Error> {
+        let slots = &mut self.slots;
         let mut sets = 0u8;
         headers.visit(&mut |name, value| {
             if let Some((slot, set)) = c.headers.find(name) {
@@ -704,10 +755,8 @@ impl<'h> Found<'h> {
                          (alternate_headers); it must use one set",
             });
         }
-        Ok(Found {
-            slots,
-            set: u8::from(sets == 0b10),
-        })
+        self.set = u8::from(sets == 0b10);
+        Ok(())
     }
 
     /// The name of a slot as the request spells it (its set), for messages.
@@ -766,13 +815,13 @@ fn field<'a>(item: &'a [u8], key: &str) -> Option<&'a [u8]> {
 }
 
 /// Splits bytes on a separator of any length; an empty separator yields the whole.
-struct Split<'a> {
+struct Split<'a, 's> {
     rest: Option<&'a [u8]>,
-    separator: &'a [u8],
+    separator: &'s [u8],
 }
 
-impl<'a> Split<'a> {
-    fn new(bytes: &'a [u8], separator: &'a [u8]) -> Self {
+impl<'a, 's> Split<'a, 's> {
+    fn new(bytes: &'a [u8], separator: &'s [u8]) -> Self {
         Split {
             rest: Some(bytes),
             separator,
@@ -780,7 +829,7 @@ impl<'a> Split<'a> {
     }
 }
 
-impl<'a> Iterator for Split<'a> {
+impl<'a> Iterator for Split<'a, '_> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
