@@ -242,20 +242,23 @@ class TestApi < Minitest::Test
     v = github
     fast = Hooksig.const_get(:Fast)
     limit = fast::MAX_BYTES
-    lengths = fast::Headers::LENGTHS
+    lengths = fast::LENGTHS
     fast.send(:remove_const, :MAX_BYTES)
     fast.const_set(:MAX_BYTES, 40)
-    fast::Headers.send(:remove_const, :LENGTHS)
-    fast::Headers.const_set(:LENGTHS, [].freeze)
+    fast.send(:remove_const, :LENGTHS)
+    fast.const_set(:LENGTHS, [].freeze)
     [{ "X-Hub-Signature-256" => GITHUB_SIG }, { "X-Hub-Signature-256" => [GITHUB_SIG, "x"] },
-     [["X-Hub-Signature-256", GITHUB_SIG]]].each do |headers|
+     [["X-Hub-Signature-256", GITHUB_SIG]], { "REQUEST_METHOD" => "POST", "HTTP_X_HUB_SIGNATURE_256" => GITHUB_SIG },
+     { "X-Hub-Signature-256" => GITHUB_SIG }.to_a.each_with_object(Object.new) do |(name, value), headers|
+       headers.define_singleton_method(:each_pair) { |&block| block.call(name, value) }
+     end].each do |headers|
       assert_raises(ArgumentError) { v.verify(GITHUB_BODY, headers) }
     end
   ensure
     fast.send(:remove_const, :MAX_BYTES)
     fast.const_set(:MAX_BYTES, limit)
-    fast::Headers.send(:remove_const, :LENGTHS)
-    fast::Headers.const_set(:LENGTHS, lengths)
+    fast.send(:remove_const, :LENGTHS)
+    fast.const_set(:LENGTHS, lengths)
   end
 
   def test_schemes_as_hash_or_json_and_params

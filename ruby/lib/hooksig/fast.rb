@@ -13,6 +13,8 @@ module Hooksig
     # The longest name or value the packed buffer holds (its lengths are 32-bit); longer is
     # an ArgumentError in every form of headers.
     MAX_BYTES = 0xFFFF_FFFF
+    # Little-endian u32 of 0...LENGTHS.size, the lengths of the usual header values.
+    LENGTHS = Array.new(1024) { |n| [n].pack("L<").freeze }.freeze
 
     # The class of `object` for a message, a BasicObject too (which has no #class).
     def self.describe(object) = Object === object ? object.class.to_s : "a BasicObject"
@@ -28,15 +30,110 @@ module Hooksig
       %w[CONTENT_TYPE CONTENT_LENGTH].include?(key) ? key : "HTTP_#{key}"
     end
 
-    # The out-parameters of hooksig_verify_packed (the hooksig_verified and the message_out),
-    # reused per thread (Thread#[] is fiber-local): no allocation for them per request (every
-    # cell; an allocation costs ~0.3 us on the interpreter once GC is counted). They are used
-    # only between the call and reading its result, where no caller code runs, so a verify
-    # nested in another (from a headers object's #each_pair) cannot meet them in use.
-    module Buffers
-      KEY = :__hooksig_verify_buffers
+    # The Thread#[] key of the out-parameters of hooksig_verify_packed (the hooksig_verified
+    # and the message_out), reused per thread (Thread#[] is fiber-local): no allocation for
+    # them per request (every cell; an allocation costs ~0.1 us on the interpreter once GC
+    # is counted). Verifier#verify reads them with one Thread#[] (no method of its own
+    # around it: ~0.03 us, every cell). They are used only between the call and reading its
+    # result, where no caller code runs, so a verify nested in another (from a headers
+    # object's #each_pair) cannot meet them in use.
+    BUFFERS = :__hooksig_verify_buffers
 
-      def self.get = Thread.current[KEY] ||= ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)]
+    # The calling thread's buffers, made on its first verify.
+    def self.buffers = Thread.current[BUFFERS] = ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)]
+
+    # Appends a header to a packed buffer: `prefix` (the name with its length), then the
+    # value with its length. The value goes as its bytes: a binary copy of one that is
+    # neither ASCII nor binary, which String#<< would otherwise re-tag or refuse (a UTF-8
+    # value beside a length byte >= 0x80, a UTF-16 value).
+    def self.append(packed, prefix, value)
+      value = value.b unless value.ascii_only? || value.encoding == Encoding::BINARY
+      length = value.bytesize
+      packed << prefix << (LENGTHS[length] || u32(length, value)) << value
+    end
+
+    # A length as a little-endian u32; ArgumentError past MAX_BYTES.
+    def self.u32(length, text)
+      raise ArgumentError, "header #{text.byteslice(0, 64).inspect}... is longer than 4 GiB" if length > MAX_BYTES
+
+      [length].pack("L<")
+    end
+
+    # Reads the headers a verifier needs from a Rack env by key (HTTP_X_HUB_SIGNATURE_256,
+    # CONTENT_TYPE): an env holds each header once, under that key, so it is read by key
+    # instead of walked (Rack env cells: 25 keys, 1-3 read), in a `while` over two Arrays.
+    # Env1, Env2 and Env3 read one to three headers with no loop: see Env.for.
+    class Env
+      # The reader for these env keys and, at the same index, the prefix of each header.
+      def self.for(keys, prefixes) = ([nil, Env1, Env2, Env3][keys.size] || Env).new(keys, prefixes)
+
+      def initialize(keys, prefixes)
+        @keys = keys.map { |key| key.dup.freeze }.freeze
+        @prefixes = prefixes.freeze
+        freeze
+      end
+
+      # Returns the packed headers of `env`.
+      def pack(env)
+        packed = String.new # binary
+        keys = @keys
+        i = 0
+        while (key = keys[i])
+          value = env[key]
+          unless value.nil?
+            unless String === value
+              raise TypeError, "Rack env #{key}: values must be Strings, got #{Fast.describe(value)}"
+            end
+
+            Fast.append(packed, @prefixes[i], value)
+          end
+          i += 1
+        end
+        packed
+      end
+    end
+
+    # One header read, a String in ASCII of a usual length (else Env#pack): the buffer made
+    # by one interpolation, one String sized once instead of String.new and three String#<<
+    # (Rack env cells: ~0.08 us with one header, ~0.13 us with two).
+    class Env1 < Env
+      def pack(env)
+        a = env[@keys[0]]
+        return super unless String === a && a.ascii_only? && (la = LENGTHS[a.bytesize])
+
+        "#{@prefixes[0]}#{la}#{a}"
+      end
+    end
+
+    # Two headers, as Env1.
+    class Env2 < Env
+      def pack(env)
+        a = env[@keys[0]]
+        b = env[@keys[1]]
+        unless String === a && String === b && a.ascii_only? && b.ascii_only? &&
+               (la = LENGTHS[a.bytesize]) && (lb = LENGTHS[b.bytesize])
+          return super
+        end
+
+        "#{@prefixes[0]}#{la}#{a}#{@prefixes[1]}#{lb}#{b}"
+      end
+    end
+
+    # Three headers, as Env1.
+    class Env3 < Env
+      def pack(env)
+        keys = @keys
+        a = env[keys[0]]
+        b = env[keys[1]]
+        c = env[keys[2]]
+        unless String === a && String === b && String === c && a.ascii_only? && b.ascii_only? && c.ascii_only? &&
+               (la = LENGTHS[a.bytesize]) && (lb = LENGTHS[b.bytesize]) && (lc = LENGTHS[c.bytesize])
+          return super
+        end
+
+        prefixes = @prefixes
+        "#{prefixes[0]}#{la}#{a}#{prefixes[1]}#{lb}#{b}#{prefixes[2]}#{lc}#{c}"
+      end
     end
 
     # Reads the headers a verifier needs from the caller's container and packs them for
@@ -47,23 +144,21 @@ module Hooksig
     # lower case; every one of them goes, repeats included, since a repeat is the core's
     # invalid_header. Names are Strings or Symbols and values Strings (or Arrays of them)
     # in every entry of a Hash or pair list, read or not: anything else is a TypeError.
+    # Values go as their bytes, whatever their encoding.
     #
     # The buffer is built by appending to one String, the name and its length from a table
     # made with the verifier and a value's length from a table of the short ones: no
     # Array#pack and its format per request (every cell: ~0.3 us a request).
     class Headers
-      # Little-endian u32 of 0...LENGTHS.size, the lengths of the usual header values.
-      LENGTHS = Array.new(1024) { |n| [n].pack("L<").freeze }.freeze
+      # The key Rack's SPEC requires in every env, and no header map has.
+      RACK_KEY = "REQUEST_METHOD"
 
       # names: the header names the verifier reads.
       def initialize(names)
         names = names.map { |name| name.b.downcase.freeze }.uniq
         # Each name as it goes in the buffer: its length, then its bytes.
         @prefixes = names.to_h { |name| [name, ([name.bytesize].pack("L<") + name).freeze] }.freeze
-        # Rack env keys (HTTP_X_HUB_SIGNATURE_256, CONTENT_TYPE) and the prefix of the name
-        # each is read as: a Rack env holds each header once, under this key, so it is read
-        # by key instead of walked (Rack env cells: 25 keys, 1-3 read).
-        @env_keys = names.to_h { |name| [Fast.env_key(name), @prefixes[name]] }.freeze
+        @env = Env.for(names.map { |name| Fast.env_key(name) }, names.map { |name| @prefixes[name] })
         # By a name's length: the names of that length, and a table of their first bytes
         # (ASCII lower case, by byte | 0x20). String#length and Array#[] run without a method
         # call, so most headers of a Hash cost no more than that, and one of the same length
@@ -71,13 +166,17 @@ module Hooksig
         # The names are ASCII, so a name of another length in characters is none of them.
         @candidates = names.group_by(&:length).each_with_object([]) { |(n, same), table| table[n] = same.freeze }.freeze
         @by_length = @candidates.map { |same| same && Fast.first_bytes(same) }.freeze
-        # The spellings a provider or framework sends (x-hub-signature-256,
-        # X-Hub-Signature-256, X-HUB-SIGNATURE-256), to the name's prefix: one Hash read
-        # instead of a downcased copy (Hash cells, 1 KiB: ~0.1 us a header).
-        @spellings = names.each_with_object({}) do |name, table|
-          [name, name.split("-").map(&:capitalize).join("-"), name.upcase].each { |s| table[s] = @prefixes[name] }
-        end.freeze
+        @spellings = Headers.spellings(names, @prefixes)
         freeze
+      end
+
+      # The spellings a provider or framework sends (x-hub-signature-256,
+      # X-Hub-Signature-256, X-HUB-SIGNATURE-256), to the name's prefix: one Hash read
+      # instead of a downcased copy (Hash cells, 1 KiB: ~0.1 us a header).
+      def self.spellings(names, prefixes)
+        names.each_with_object({}) do |name, table|
+          [name, name.split("-").map(&:capitalize).join("-"), name.upcase].each { |s| table[s] = prefixes[name] }
+        end.freeze
       end
 
       # Returns the packed headers read from `headers`: a Rack env (a Hash with a
@@ -87,7 +186,9 @@ module Hooksig
         packed = String.new # binary
         case headers
         when Hash
-          headers.key?("REQUEST_METHOD") ? collect_env(headers, packed) : collect_hash(headers, packed)
+          return @env.pack(headers) if headers.key?(RACK_KEY)
+
+          collect_hash(headers, packed)
         when Array then collect_pairs(headers, packed)
         else
           unless defined?(headers.each_pair)
@@ -96,39 +197,14 @@ module Hooksig
           end
           collect_hash(headers, packed)
         end
-        # A String this short has its bytes inside the object, where a compacting GC could
-        # move what a reported id points into; a copy with room has them on the heap.
-        packed.bytesize < 64 ? String.new(packed, capacity: 64) : packed
+        packed
       end
 
       private
 
-      # Appends a header: `prefix` (the name with its length), then the value with its length.
-      def append(packed, prefix, value)
-        length = value.bytesize
-        packed << prefix << (LENGTHS[length] || u32(length, value)) << value
-      end
-
-      def u32(length, text)
-        raise ArgumentError, "header #{text.byteslice(0, 64).inspect}... is longer than 4 GiB" if length > MAX_BYTES
-
-        [length].pack("L<")
-      end
-
-      def collect_env(env, packed)
-        @env_keys.each do |key, prefix|
-          value = env[key]
-          next if value.nil?
-          unless String === value
-            raise TypeError, "Rack env #{key}: values must be Strings, got #{Fast.describe(value)}"
-          end
-
-          append(packed, prefix, value)
-        end
-      end
-
       # The common case first: String names and values, most of them of a length none of the
-      # names has (two type tests and one table read).
+      # names has (two type tests and one table read); a usual spelling with an ASCII value
+      # of a usual length is appended here, without a call (Hash cells: ~0.05 us a header read).
       def collect_hash(headers, packed)
         by_length = @by_length
         spellings = @spellings
@@ -137,9 +213,8 @@ module Hooksig
             firsts = by_length[name.length]
             next unless firsts && firsts[name.getbyte(0) | 0x20]
 
-            # A usual spelling: appended here, without the checks of #add (Hash cells).
-            if (prefix = spellings[name])
-              append(packed, prefix, value)
+            if (prefix = spellings[name]) && value.ascii_only? && (length = LENGTHS[value.bytesize])
+              packed << prefix << length << value
               next
             end
           end
@@ -165,7 +240,7 @@ module Hooksig
         case value
         when String
           prefix = prefix_of(name)
-          append(packed, prefix, value) if prefix
+          Fast.append(packed, prefix, value) if prefix
         when Array then value.each { |item| add(packed, name, item) }
         else
           raise TypeError, "header #{name.inspect}: values must be Strings, got #{Fast.describe(value)}"
@@ -200,13 +275,12 @@ module Hooksig
     class AllHeaders < Headers
       def initialize = super([])
 
-      private
+      # A Rack env walked: HTTP_X_FOO as x-foo, CONTENT_TYPE, CONTENT_LENGTH.
+      def pack(headers)
+        return super unless Hash === headers && headers.key?(RACK_KEY)
 
-      def collect_hash(headers, packed) = headers.each_pair { |name, value| add(packed, name, value) }
-
-      # HTTP_X_FOO as x-foo, CONTENT_TYPE, CONTENT_LENGTH.
-      def collect_env(env, packed)
-        env.each_pair do |key, value|
+        packed = String.new # binary
+        headers.each_pair do |key, value|
           next unless String === key
 
           if key.start_with?("HTTP_")
@@ -215,32 +289,50 @@ module Hooksig
             add(packed, key.downcase.tr("_", "-"), value)
           end
         end
+        packed
       end
 
-      def prefix_of(name) = u32(name.bytesize, name) + name.b
+      private
+
+      def collect_hash(headers, packed) = headers.each_pair { |name, value| add(packed, name, value) }
+
+      def prefix_of(name) = Fast.u32(name.bytesize, name) + name.b
     end
 
-    # Reads a hooksig_verified into a Hooksig::Verified. A result without timestamp or id
+    # Reads a hooksig_verified into a Hooksig::Verified, a field at a time (String#getbyte,
+    # String#unpack1 at an offset: no Array per call). A result without timestamp or id
     # (GitHub, Shopify, ... and every HMAC scheme without a timestamp) is one of the
     # Verified objects built with the verifier, recognised by comparing the struct's first
-    # bytes, without unpacking it (github cells: ~0.25 us at 0 B and 1 KiB).
+    # bytes (github cells: ~0.25 us at 0 B and 1 KiB); with a timestamp, one Verified and
+    # nothing else is made (aghanim, noyo cells: ~0.13 us).
     class Results
+      # struct hooksig_verified: timestamp (u64) at 0, secret_index at 8, id (pointer) at
+      # 16, id_len at 24, has_timestamp at 32 (Native::VERIFIED_FORMAT, 64-bit size_t).
+      INDEX = 8
+      HAS_TIMESTAMP = 32
+
       def initialize(key_count)
         @plain = Array.new([key_count, 256].min) { |i| Verified.new(nil, nil, i) }.freeze
         # timestamp 0, secret_index 0, id NULL, id_len 0, has_timestamp false.
         @first = [0, 0, 0, 0, 0].pack(Native::VERIFIED_FORMAT).freeze
+        # Below 256 keys an index is its first byte (little-endian).
+        @byte_index = key_count <= 256
         freeze
       end
 
       def read(out)
         return @plain[0] if out.start_with?(@first)
 
-        timestamp, index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
-        return @plain[index] if id_ptr.zero? && has_timestamp.zero? && index < @plain.size
+        index = @byte_index ? out.getbyte(INDEX) : out.unpack1("@8J")
+        timestamp = out.unpack1("Q") unless out.getbyte(HAS_TIMESTAMP) == 0 # rubocop:disable Style/NumericPredicate
+        id_ptr = out.unpack1("@16J")
+        if id_ptr == 0 # rubocop:disable Style/NumericPredicate
+          return timestamp.nil? && index < @plain.size ? @plain[index] : Verified.new(timestamp, nil, index)
+        end
 
         # The id points into the packed headers, alive until the caller's verify returns.
-        id = FFI::Pointer.new(id_ptr).read_bytes(id_len).freeze unless id_ptr.zero? # binary: kept as it is
-        Verified.new(has_timestamp.zero? ? nil : timestamp, id, index)
+        id = FFI::Pointer.new(id_ptr).read_bytes(out.unpack1("@24J")).freeze # binary: kept as it is
+        Verified.new(timestamp, id, index)
       end
     end
   end

@@ -78,7 +78,8 @@ module Hooksig
     def initialize(preset_or_scheme, secret: nil, secrets: nil, public_key: nil, public_keys: nil,
                    params: nil, tolerance: Config::DEFAULT)
       keys = { secret: secret, secrets: secrets, public_key: public_key, public_keys: public_keys }
-      ptr, @described = Config.build(:verifier, preset_or_scheme, keys: keys, params: params, tolerance: tolerance)
+      ptr, described = Config.build(:verifier, preset_or_scheme, keys: keys, params: params, tolerance: tolerance)
+      @described = described.freeze
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
       @key_count = [secret, *secrets].compact.size + [public_key, *public_keys].compact.size
       needs = Native.hooksig_verifier_needs(@native)
@@ -116,16 +117,20 @@ module Hooksig
         memory = [] # the native copies of url: and method:, alive until the call returns
         context = Config.context(now, url, method, memory)
       end
-      buffers = Fast::Buffers.get
+      buffers = Thread.current[Fast::BUFFERS] || Fast.buffers
       out = buffers[0]
-      code = if body.bytesize < Native::NOGVL_BODY_BYTES
-               Native.hooksig_verify_packed(@native, body, body.bytesize, packed, packed.bytesize, context, out,
-                                            buffers[1])
+      size = body.bytesize
+      code = if size < Native::NOGVL_BODY_BYTES
+               Native.hooksig_verify_packed(@native, body, size, packed, packed.bytesize, context, out, buffers[1])
              else # hashed without the GVL, so other threads run meanwhile
-               Native.hooksig_verify_packed_nogvl(@native, body, body.bytesize, packed, packed.bytesize, context,
-                                                  out, buffers[1])
+               # A String this short has its bytes inside the object, which a compacting GC
+               # in another thread could move during the call: a copy with room has them on
+               # the heap.
+               packed = String.new(packed, capacity: 64) if packed.bytesize < 64
+               Native.hooksig_verify_packed_nogvl(@native, body, size, packed, packed.bytesize, context, out,
+                                                  buffers[1])
              end
-      Native.check!(code, buffers[1]) unless code.zero?
+      Native.check!(code, buffers[1]) unless code == 0 # rubocop:disable Style/NumericPredicate
       @results.read(out) # before `packed` goes: a reported id points into it
     end
 
