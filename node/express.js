@@ -24,6 +24,7 @@ const {
   parseJson,
   HelperError,
 } = require('./helpers.js')
+const { verifyQuietly } = require('./fast.js')
 
 const OPTIONS = ['status', 'limit', 'json', 'onError', 'publicUrl']
 
@@ -164,19 +165,20 @@ function webhook(schemeOrVerifier, options) {
     try {
       // rawHeaders: every header exactly as received, repeats kept (the core judges them).
       const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
-      result = needsContext
-        ? verifier.verify(raw, headers, {
-            url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined,
-            method: req.method,
-          })
-        : verifier.verify(raw, headers)
+      result = verifyQuietly(
+        verifier,
+        raw,
+        headers,
+        needsContext
+          ? { url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined, method: req.method }
+          : undefined,
+      )
     } catch (err) {
       return fail(err, req, res, next)
     }
     const parsed = json && parsedAlready(req, raw)
     req.rawBody = raw
     req.webhook = result
-    req._body = true
     if (!json) {
       req.body = raw
     } else if (!parsed) {
@@ -194,7 +196,11 @@ function webhook(schemeOrVerifier, options) {
     if (left !== undefined) return verified(left, req, res, next)
     if (isConsumed(req)) return fail(new HelperError(500, 'raw_body_unavailable', UNAVAILABLE), req, res, next)
     readStream(req, limit).then(
-      (raw) => verified(raw, req, res, next),
+      (raw) => {
+        // Express 4's body parsers (body-parser 1) skip a request so marked; Express 5's see it is read.
+        req._body = true
+        return verified(raw, req, res, next)
+      },
       (err) => fail(err, req, res, next),
     )
   }

@@ -15,6 +15,7 @@ const {
   parseJson,
   HelperError,
 } = require('./helpers.js')
+const { verifyQuietly } = require('./fast.js')
 
 function checkRequest(request) {
   if (
@@ -67,14 +68,18 @@ async function verifyRequest(request, schemeOrVerifier, options) {
   const publicUrl = publicUrlOption(own.publicUrl, 'verifyRequest')
   const rawBody = await readBody(request, limit)
   const needsContext = verifier.needsUrl || verifier.needsMethod
-  const result =
+  const result = verifyQuietly(
+    verifier,
+    rawBody,
+    request.headers,
     own.now === undefined && !needsContext
-      ? verifier.verify(rawBody, request.headers)
-      : verifier.verify(rawBody, request.headers, {
+      ? undefined
+      : {
           now: own.now,
           url: verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : undefined,
           method: verifier.needsMethod ? request.method : undefined,
-        })
+        },
+  )
   let body
   if (own.json !== false) {
     try {
