@@ -20,7 +20,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64ct::{Base64, Encoding};
 use futures_util::Stream;
-use hooksig::{Context, TimestampFormat};
+use hooksig::Context;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
@@ -600,11 +600,7 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
                 .signer
                 .as_ref()
                 .and_then(|s| s.sign_with(&d.body, id.as_deref(), &context).ok());
-            let value = match scheme.timestamp_format {
-                TimestampFormat::UnixMs => (stale * 1000).to_string(),
-                TimestampFormat::Rfc3339 => clock::rfc3339(stale),
-                _ => stale.to_string(),
-            };
+            let value = scheme.timestamp_format.format(stale);
             match (signed, &scheme.timestamp_header, &scheme.fields) {
                 (Some(signed), _, _) => {
                     for (name, value) in signed {

@@ -226,15 +226,15 @@ fn timestamp_text(c: &Compiled, seconds: u64) -> Result<String, Error> {
         ),
         reason: "the timestamp must be Unix seconds: 1 to 18 ASCII digits",
     };
-    match c.timestamp_format {
-        TimestampFormat::Unix if seconds < 1_000_000_000_000_000_000 => Ok(seconds.to_string()),
-        TimestampFormat::UnixMs if seconds < 1_000_000_000_000_000 => {
-            Ok((seconds * 1000).to_string())
-        }
-        TimestampFormat::Rfc3339 if seconds < 253_402_300_800 => {
-            Ok(crate::time::format_rfc3339(seconds))
-        }
-        _ => Err(too_big()),
+    let fits = match c.timestamp_format {
+        TimestampFormat::Unix => seconds < 1_000_000_000_000_000_000,
+        TimestampFormat::UnixMs => seconds < 1_000_000_000_000_000,
+        TimestampFormat::Rfc3339 => seconds < 253_402_300_800,
+    };
+    if fits {
+        Ok(c.timestamp_format.format(seconds))
+    } else {
+        Err(too_big())
     }
 }
 

@@ -123,8 +123,28 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+impl TimestampFormat {
+    /// Returns the text a provider writes for a time in Unix seconds: digits, digits of
+    /// milliseconds, or `YYYY-MM-DDTHH:MM:SSZ`.
+    ///
+    /// ```
+    /// use hooksig::TimestampFormat;
+    ///
+    /// assert_eq!(TimestampFormat::Unix.format(1_700_000_000), "1700000000");
+    /// assert_eq!(TimestampFormat::UnixMs.format(1_700_000_000), "1700000000000");
+    /// assert_eq!(TimestampFormat::Rfc3339.format(1_700_000_000), "2023-11-14T22:13:20Z");
+    /// ```
+    pub fn format(self, seconds: u64) -> String {
+        match self {
+            TimestampFormat::Unix => seconds.to_string(),
+            TimestampFormat::UnixMs => u128::from(seconds).saturating_mul(1000).to_string(),
+            TimestampFormat::Rfc3339 => format_rfc3339(seconds),
+        }
+    }
+}
+
 /// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
-pub(crate) fn format_rfc3339(seconds: u64) -> String {
+fn format_rfc3339(seconds: u64) -> String {
     let (days, rest) = (seconds / 86_400, seconds % 86_400);
     // Civil-from-days (Howard Hinnant), for days since 1970-01-01.
     let z = days as i64 + 719_468;

@@ -452,29 +452,48 @@ impl Verifier {
             headers: &signed[..c.headers.slots.len()],
             fields: &fields,
         };
-        // The forms a provider may have signed: Twilio's two URLs, Box's escaped body.
-        if !c.has_forms {
-            return match matching_key(c, &candidates, std::slice::from_ref(&message)) {
-                Some((secret_index, matched)) => Ok(Verified {
-                    timestamp,
-                    id,
-                    secret_index,
-                    body,
-                    matched,
-                }),
-                None => Err(Error::SignatureMismatch),
-            };
+        // The forms a provider may have signed: Twilio's two URLs, Box's escaped body; one
+        // form (not copied) for every other scheme.
+        let mut ports = [Vec::new(), Vec::new()];
+        let mut variants = [message; 4];
+        let forms: &[Message<'_>] = if c.has_forms {
+            let n = variant_forms(c, body, url, &mut variants, &mut ports);
+            &variants[..n]
+        } else {
+            std::slice::from_ref(&message)
+        };
+        match matching_key(c, &candidates, forms) {
+            Some((secret_index, matched)) => Ok(Verified {
+                timestamp,
+                id,
+                secret_index,
+                body,
+                matched,
+            }),
+            None => Err(Error::SignatureMismatch),
         }
-        let ports;
-        let mut forms = [message; 4];
-        let mut n = 1;
+    }
+}
+
+/// Fills `forms` (each a copy of `forms[0]`) with the forms of the message a provider may
+/// have signed: Twilio's URL with and without its port, Box's escaped body; returns how many.
+fn variant_forms<'a>(
+    c: &Compiled,
+    body: &[u8],
+    url: &[u8],
+    forms: &mut [Message<'a>; 4],
+    ports: &'a mut [Vec<u8>; 2],
+) -> usize {
+    let mut n = 1;
+    {
         if c.scheme.url_port == UrlPort::Either {
-            ports = url::port_forms(url);
-            forms[0].url = &ports[0];
-            if ports[1] != ports[0] {
+            *ports = url::port_forms(url);
+            let [without, with] = &*ports;
+            forms[0].url = without;
+            if with != without {
                 forms[n] = Message {
-                    url: &ports[1],
-                    ..message
+                    url: with,
+                    ..forms[0]
                 };
                 n += 1;
             }
@@ -488,17 +507,8 @@ impl Verifier {
             }
             n *= 2;
         }
-        match matching_key(c, &candidates, &forms[..n]) {
-            Some((secret_index, matched)) => Ok(Verified {
-                timestamp,
-                id,
-                secret_index,
-                body,
-                matched,
-            }),
-            None => Err(Error::SignatureMismatch),
-        }
     }
+    n
 }
 
 /// Returns the index of the first key that matches a candidate over one of the message's
