@@ -33,9 +33,11 @@ load: load-deps load-native python-build node-build ruby-deps
 ## between them ($(LOAD_AB_ROUNDS) rounds of $(LOAD_AB_SECONDS) s each): less drift on a shared machine.
 LOAD_AB_ROUNDS ?= 6
 LOAD_AB_SECONDS ?= 5
+# e.g. LOAD_AB_ARGS="--only express" (see python3 load/ab.py --help)
+LOAD_AB_ARGS ?=
 load-ab: load-deps load-native python-build node-build ruby-deps
 	python3 load/ab.py --rounds $(LOAD_AB_ROUNDS) --seconds $(LOAD_AB_SECONDS) --warmup $(LOAD_WARMUP) \
-		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS)
+		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS) $(LOAD_AB_ARGS)
 
 ## soak: $(SOAK_N) verifications in one process per language, RSS at start and end.
 soak: load-native python-build node-build ruby-deps
