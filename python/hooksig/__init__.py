@@ -12,7 +12,16 @@ request's raw body and headers::
     hooksig.Verifier("discord", public_key="...").verify(body, request.headers)
     hooksig.Verifier("square", secret="...").verify(body, headers, url=public_url)
 
-Framework helpers: :mod:`hooksig.fastapi`, :mod:`hooksig.asgi`, :mod:`hooksig.flask`.
+Replay protection: claim each verified delivery once in a store, the embedded one for one
+process or Redis for many::
+
+    store = hooksig.MemoryReplayStore()          # or hooksig.RedisReplayStore(redis.Redis(...))
+    verified = verifier.verify(body, request.headers)
+    if not store.claim(verified.replay_key, verified.replay_ttl):
+        ...  # a duplicate: answer 200, do nothing
+
+Framework helpers (they verify, answer handshakes and, with ``replay=``, claim):
+:mod:`hooksig.fastapi`, :mod:`hooksig.asgi`, :mod:`hooksig.flask`.
 """
 
 from __future__ import annotations
@@ -26,15 +35,37 @@ from hooksig._errors import (
     TimestampError,
     VerificationError,
 )
-from hooksig._hooksig import CODES, PRESETS, Reply, Signer, Verified, Verifier, __version__
+from hooksig._hooksig import (
+    CODES,
+    PRESETS,
+    MemoryReplayStore,
+    Reply,
+    Signer,
+    Verified,
+    Verifier,
+    __version__,
+)
+from hooksig._replay import (
+    AsyncRedisReplayStore,
+    AsyncReplayStore,
+    RedisReplayStore,
+    ReplayStore,
+    ReplayStoreError,
+)
 
 __all__ = [
     "CODES",
     "PRESETS",
+    "AsyncRedisReplayStore",
+    "AsyncReplayStore",
     "ConfigurationError",
     "HooksigError",
     "InvalidHeaderError",
+    "MemoryReplayStore",
     "MissingHeaderError",
+    "RedisReplayStore",
+    "ReplayStore",
+    "ReplayStoreError",
     "Reply",
     "SignatureMismatchError",
     "Signer",

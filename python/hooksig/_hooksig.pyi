@@ -10,6 +10,7 @@ __all__ = [
     "FAST_PATH",
     "GIL_RELEASE_AT",
     "PRESETS",
+    "MemoryReplayStore",
     "Reply",
     "Signer",
     "Verified",
@@ -82,6 +83,25 @@ class Verified:
         """Which key matched: secrets first (0 is the first), then public keys. Watch it to
         finish a rotation."""
 
+    @property
+    def replay_key(self) -> str:
+        """The key that names this delivery in a replay store: ``{namespace}:{id}`` when the
+        scheme signs an id, else ``{namespace}:sig:{hex}`` of the signature that matched
+        (``{namespace}:body:{hex}`` of the body's SHA-256 for a token scheme, which signs
+        nothing). Made when first read, from the request verified.
+
+        Raises:
+            RuntimeError: the body or headers passed to ``verify`` changed since (a key is
+                made at ``verify`` instead for a ``bytearray`` or ``memoryview`` body and for
+                headers given as an iterator).
+        """
+
+    @property
+    def replay_ttl(self) -> int:
+        """How long to claim it, in seconds: ``2 * tolerance + 60`` with a replay window
+        (a replay older than that fails the window anyway), else the verifier's
+        ``replay_ttl`` (24 hours by default)."""
+
     def __eq__(self, value: object, /) -> bool: ...
     def __ne__(self, value: object, /) -> bool: ...
 
@@ -130,12 +150,18 @@ class Verifier:
         params: construction params the scheme's message names (``{"business_id": ...}``).
         tolerance: the replay window in seconds; ``None`` turns it off; when not given,
             the scheme's own (300 s where there is a timestamp).
+        namespace: the start of every replay key (default: the preset's name; for a custom
+            scheme, its signature header's). Give each endpoint that shares a store with
+            another of the same preset its own.
+        replay_ttl: how long a claim lives when the scheme has no replay window, in seconds
+            (default 86400); with a window it is ``2 * tolerance + 60``.
 
     Raises:
         ConfigurationError: ``unknown_preset``, ``invalid_scheme``, ``invalid_secret``,
             ``invalid_key``, ``missing_param``.
         TypeError: an argument of the wrong type.
-        ValueError: an impossible value (a negative ``tolerance``).
+        ValueError: an impossible value (a negative ``tolerance``, an empty ``namespace``,
+            a ``replay_ttl`` of 0).
     """
 
     def __new__(
@@ -148,6 +174,8 @@ class Verifier:
         public_keys: Sequence[_Key] | None = None,
         params: Mapping[str, str] | None = None,
         tolerance: int | None = ...,
+        namespace: str | None = None,
+        replay_ttl: int | None = None,
     ) -> Verifier: ...
     def verify(
         self,
@@ -220,6 +248,14 @@ class Verifier:
     @property
     def tolerance(self) -> int | None:
         """The replay window in force, in seconds (``None``: no window)."""
+
+    @property
+    def namespace(self) -> str:
+        """The start of every replay key."""
+
+    @property
+    def replay_ttl(self) -> int:
+        """How long a claim of a verified delivery lives, in seconds."""
 
     @property
     def secret_count(self) -> int:
@@ -298,3 +334,41 @@ class Signer:
     @property
     def scheme(self) -> dict[str, Any]:
         """The scheme as a dict."""
+
+@final
+class MemoryReplayStore:
+    """Remembers claimed deliveries in this process: the core's store, bounded (the oldest
+    claim goes first when it is full), each claim forgotten after its TTL, safe to share
+    between threads. One process only: several instances share a
+    :class:`hooksig.RedisReplayStore` instead.
+
+    ``claim`` and ``release`` hold the GIL: each takes well under a microsecond, and the
+    store's lock is only taken under the GIL, so it never waits.
+
+    Arguments:
+        max_keys: the most claims held (default 100 000).
+
+    Raises:
+        TypeError: ``max_keys`` is not an int.
+        ValueError: ``max_keys`` is below 1.
+    """
+
+    def __new__(cls, max_keys: int = 100_000) -> MemoryReplayStore: ...
+    def claim(self, key: str, ttl: int) -> bool:
+        """Claims ``key`` for ``ttl`` seconds: True the first time within that time, False
+        while an earlier claim lives.
+
+        Raises:
+            TypeError: ``key`` is not a str, or ``ttl`` not an int.
+            ValueError: ``ttl`` is negative.
+        """
+
+    def release(self, key: str) -> None:
+        """Forgets a claim, so that the provider's retry is processed (the handler failed)."""
+
+    @property
+    def max_keys(self) -> int:
+        """The most claims held."""
+
+    def __len__(self) -> int:
+        """How many claims are held (expired ones count until they are evicted)."""

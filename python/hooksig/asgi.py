@@ -21,6 +21,13 @@ through untouched.
 A body over ``max_body`` bytes (default 1 MiB) answers 413 ``{"error": "body_too_large"}``
 without being hashed: at once when its Content-Length says so, otherwise (a chunked body) as
 soon as the chunks read add up to more than the limit.
+
+With ``replay=`` (a store: :class:`hooksig.MemoryReplayStore` in one process,
+:class:`hooksig.AsyncRedisReplayStore` across instances), each verified delivery is claimed
+once: a duplicate answers 200 ``{"status": "duplicate"}`` without reaching the app; when the
+app raises or answers 5xx the claim is released, so the provider's retry is processed; a store
+that cannot be reached answers 503 ``{"error": "replay_store_unavailable"}`` unless
+``on_store_error="allow"``. A sync store other than the memory store runs in a worker thread.
 """
 
 from __future__ import annotations
@@ -43,6 +50,15 @@ from hooksig._http import (
     default_error_body,
     rendered_error,
     too_large,
+)
+from hooksig._replay import (
+    DUPLICATE_BODY,
+    DUPLICATE_STATUS,
+    UNAVAILABLE_STATUS,
+    AnyStore,
+    Outcome,
+    replay_of,
+    unavailable,
 )
 
 __all__ = ["DEFAULT_MAX_BODY", "WebhookMiddleware"]
@@ -72,6 +88,13 @@ class WebhookMiddleware:
             the host, scheme or path; by default the URL is the server's view of the request
             (the scope's scheme, the Host header, the raw path and the query), which honours
             the proxy headers uvicorn applies when ``--proxy-headers`` is on.
+        replay: a replay store, to process each delivery once (see the module's docs).
+        on_store_error: ``"fail"`` (default: 503 when the store cannot be reached) or
+            ``"allow"`` (process the delivery unclaimed, and log it).
+        duplicate_status: the status of a duplicate's answer (default 200: the provider
+            stops retrying).
+        duplicate_body: the JSON body of a duplicate's answer (default
+            ``{"status": "duplicate"}``).
     """
 
     def __init__(
@@ -83,6 +106,10 @@ class WebhookMiddleware:
         error_body: ErrorBody = default_error_body,
         max_body: int | None = DEFAULT_MAX_BODY,
         public_url: Mapping[str, PublicUrl] | Callable[[Scope], str] | None = None,
+        replay: AnyStore | None = None,
+        on_store_error: str = "fail",
+        duplicate_status: int = DUPLICATE_STATUS,
+        duplicate_body: Any = DUPLICATE_BODY,
     ) -> None:
         for path, verifier in verifiers.items():
             if not isinstance(verifier, Verifier):
@@ -107,6 +134,7 @@ class WebhookMiddleware:
         self.error_body = error_body
         self.max_body = check_max_body(max_body)
         self.public_url = public_url
+        self.replay = replay_of(replay, on_store_error, duplicate_status, duplicate_body)
         self._handshakes = [v for v in self.verifiers.values() if v.has_handshake]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -163,16 +191,29 @@ class WebhookMiddleware:
             return
         scope.setdefault("state", {})["webhook"] = verified
 
-        replayed = False
+        given = False
 
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
+        async def receive_body() -> Message:
+            nonlocal given
+            if not given:
+                given = True
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
-        await self.app(scope, replay, send)
+        replay = self.replay
+        if replay is None:
+            await self.app(scope, receive_body, send)
+            return
+        key = verified.replay_key
+        outcome = await replay.aclaim(key, verified.replay_ttl)
+        if outcome is Outcome.CLAIMED:
+            await run_releasing(self.app, scope, receive_body, send, lambda: replay.arelease(key))
+        elif outcome is Outcome.DUPLICATE:
+            await _send_json(send, replay.duplicate_status, replay.duplicate_rendered)
+        elif outcome is Outcome.UNAVAILABLE:
+            await self._reject(send, UNAVAILABLE_STATUS, unavailable())
+        else:
+            await self.app(scope, receive_body, send)
 
     def _url(self, scope: Scope) -> str:
         """The URL the provider called: the public one when configured, else the server's."""
@@ -195,6 +236,29 @@ class WebhookMiddleware:
         else:
             payload = json.dumps(self.error_body(error), separators=(",", ":")).encode()
         await _send_json(send, status, payload)
+
+
+async def run_releasing(
+    app: ASGIApp, scope: Scope, receive: Receive, send: Send, release: Callable[[], Awaitable[None]]
+) -> None:
+    """Runs the app for claimed deliveries and calls ``release`` (once) when the app answers
+    5xx or raises: the delivery was not processed, so the provider's retry must be."""
+    released = False
+
+    async def watch(message: Message) -> None:
+        nonlocal released
+        if not released and message["type"] == "http.response.start" and message["status"] >= 500:
+            released = True
+            await release()
+        await send(message)
+
+    try:
+        await app(scope, receive, watch)
+    except BaseException:
+        if not released:
+            released = True
+            await release()
+        raise
 
 
 async def _send_reply(send: Send, reply: Reply) -> None:

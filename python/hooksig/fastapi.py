@@ -27,6 +27,14 @@ without being hashed (and, unless something read it before the dependency, witho
 past the limit). A rejected request raises :class:`WebhookRejected`; :func:`install` makes the
 app answer it with the configured status and JSON body. Without :func:`install`, FastAPI's own
 handler answers it with the same status and ``{"detail": <body>}``.
+
+With ``replay=`` (a store: :class:`hooksig.MemoryReplayStore` in one process,
+:class:`hooksig.AsyncRedisReplayStore` across instances), each verified delivery is claimed
+once: a duplicate answers 200 ``{"status": "duplicate"}`` and the endpoint never runs; when the
+endpoint raises or answers 5xx the claim is released, so the provider's retry is processed; a
+store that cannot be reached answers 503 ``{"error": "replay_store_unavailable"}`` unless
+``on_store_error="allow"``. The release needs :func:`install`, which adds the small ASGI
+middleware that watches the answer.
 """
 
 # No `from __future__ import annotations` here: FastAPI reads the dependency's annotations
@@ -38,7 +46,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from hooksig._errors import VerificationError
-from hooksig._hooksig import Reply, Verifier
+from hooksig._hooksig import Reply, Verified, Verifier
 from hooksig._http import (
     DEFAULT_MAX_BODY,
     DEFAULT_STATUS,
@@ -52,6 +60,17 @@ from hooksig._http import (
     rendered_error,
     too_large,
 )
+from hooksig._replay import (
+    DUPLICATE_BODY,
+    DUPLICATE_STATUS,
+    UNAVAILABLE_STATUS,
+    AnyStore,
+    Outcome,
+    Replay,
+    replay_of,
+    unavailable,
+)
+from hooksig.asgi import Receive, Scope, Send, run_releasing
 
 PublicUrl = Union[str, Callable[[Request], str], None]
 """The URL the provider calls, or a function of the request that returns it."""
@@ -59,6 +78,7 @@ PublicUrl = Union[str, Callable[[Request], str], None]
 __all__ = [
     "DEFAULT_MAX_BODY",
     "WebhookBody",
+    "WebhookDuplicate",
     "WebhookHandshake",
     "WebhookJSON",
     "WebhookRejected",
@@ -117,11 +137,55 @@ async def _answer_handshake(request: Request, exc: Exception) -> Response:
     )
 
 
+class WebhookDuplicate(HTTPException):
+    """A delivery claimed before (``replay=``), raised by the dependency so the endpoint never
+    runs for it; :func:`install` answers it (200 ``{"status": "duplicate"}`` by default)."""
+
+    def __init__(self, replay: Replay) -> None:
+        super().__init__(status_code=replay.duplicate_status, detail=replay.duplicate_body)
+        self.rendered = replay.duplicate_rendered
+
+
+async def _answer_duplicate(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, WebhookDuplicate)
+    return Response(exc.rendered, status_code=exc.status_code, media_type="application/json")
+
+
+CLAIMS = "hooksig.claims"
+"""The scope key where the dependency lists its claims for :class:`_ReleaseOnFailure`."""
+
+
+class _ReleaseOnFailure:
+    """The ASGI middleware :func:`install` adds: releases the request's claims (``replay=``)
+    when the endpoint raises or answers 5xx."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        claims: list[tuple[Replay, str]] = []
+        scope[CLAIMS] = claims
+
+        async def release() -> None:
+            while claims:
+                replay, key = claims.pop()
+                await replay.arelease(key)
+
+        await run_releasing(self.app, scope, receive, send, release)
+
+
 def install(app: FastAPI) -> None:
-    """Answers :class:`WebhookRejected` with its status and JSON body, as configured, and
-    :class:`WebhookHandshake` with the provider's expected reply."""
+    """Answers :class:`WebhookRejected` with its status and JSON body, as configured,
+    :class:`WebhookHandshake` with the provider's expected reply and
+    :class:`WebhookDuplicate` with the duplicate's answer; and releases a delivery's claim
+    (``replay=``) when its endpoint raises or answers 5xx. Call it before the app starts."""
     app.add_exception_handler(WebhookRejected, _answer)
     app.add_exception_handler(WebhookHandshake, _answer_handshake)
+    app.add_exception_handler(WebhookDuplicate, _answer_duplicate)
+    app.add_middleware(_ReleaseOnFailure)
 
 
 class WebhookBody:
@@ -139,6 +203,14 @@ class WebhookBody:
             Needed behind a proxy that changes the host, scheme or path; by default the URL is
             the server's view of the request (scheme, Host header, path, query), which honours
             the proxy headers uvicorn applies when ``--proxy-headers`` is on.
+        replay: a replay store, to process each delivery once (see the module's docs; needs
+            :func:`install`).
+        on_store_error: ``"fail"`` (default: 503 when the store cannot be reached) or
+            ``"allow"`` (process the delivery unclaimed, and log it).
+        duplicate_status: the status of a duplicate's answer (default 200: the provider
+            stops retrying).
+        duplicate_body: the JSON body of a duplicate's answer (default
+            ``{"status": "duplicate"}``).
     """
 
     def __init__(
@@ -149,6 +221,10 @@ class WebhookBody:
         error_body: ErrorBody = default_error_body,
         max_body: Optional[int] = DEFAULT_MAX_BODY,
         public_url: PublicUrl = None,
+        replay: Optional[AnyStore] = None,
+        on_store_error: str = "fail",
+        duplicate_status: int = DUPLICATE_STATUS,
+        duplicate_body: Any = DUPLICATE_BODY,
     ) -> None:
         if not isinstance(verifier, Verifier):
             raise TypeError(f"verifier must be a hooksig.Verifier, not {type(verifier).__name__}")
@@ -158,6 +234,7 @@ class WebhookBody:
         self.error_body = error_body
         self.max_body = check_max_body(max_body)
         self.public_url = public_url
+        self.replay = replay_of(replay, on_store_error, duplicate_status, duplicate_body)
         self._needs_url = verifier.needs_url
         self._needs_method = verifier.needs_method
         self._has_handshake = verifier.has_handshake
@@ -167,7 +244,9 @@ class WebhookBody:
             body = await request.body()
         else:
             body = await self._read(request)
-        self._verify(request, body)
+        verified = self._verify(request, body)
+        if self.replay is not None:
+            await self._claim(request.scope, verified, self.replay)
         return body
 
     def _declared_within_limit(self, scope: Any) -> bool:
@@ -184,7 +263,7 @@ class WebhookBody:
             raise self._too_large(limit)
         return True
 
-    def _verify(self, request: Request, body: bytes) -> None:
+    def _verify(self, request: Request, body: bytes) -> Verified:
         """Verifies the body with the raw ASGI headers (what ``request.headers`` wraps), and
         the URL and method where the scheme signs them; the result goes to
         ``request.state.webhook``."""
@@ -207,6 +286,25 @@ class WebhookBody:
             raise self._rejected(self.status_code, error) from None
         # What `request.state` reads (Starlette keeps its State in the scope).
         scope.setdefault("state", {})["webhook"] = verified
+        return verified
+
+    async def _claim(self, scope: Any, verified: Verified, replay: Replay) -> None:
+        """Claims the delivery; raises :class:`WebhookDuplicate` for one claimed before, and
+        :class:`WebhookRejected` (503) when the store cannot be reached."""
+        claims = scope.get(CLAIMS)
+        if claims is None:
+            raise RuntimeError(
+                "replay= needs hooksig.fastapi.install(app): it releases the claim when the "
+                "endpoint fails, so that the provider's retry is processed"
+            )
+        key = verified.replay_key
+        outcome = await replay.aclaim(key, verified.replay_ttl)
+        if outcome is Outcome.CLAIMED:
+            claims.append((replay, key))
+        elif outcome is Outcome.DUPLICATE:
+            raise WebhookDuplicate(replay)
+        elif outcome is Outcome.UNAVAILABLE:
+            raise self._rejected(UNAVAILABLE_STATUS, unavailable())
 
     def _rejected(self, status_code: int, error: VerificationError) -> WebhookRejected:
         if self.error_body is default_error_body:
@@ -259,11 +357,16 @@ class WebhookJSON(WebhookBody):
             body = await request.body()
         else:
             body = await self._read(request)
-        self._verify(request, body)
+        verified = self._verify(request, body)
         try:
-            return json.loads(body)
+            event = json.loads(body)
         except ValueError:
             rendered = rendered_error("invalid_json")
             raise WebhookRejected(
                 400, "invalid_json", {"error": "invalid_json"}, rendered
             ) from None
+        if self.replay is not None:
+            # Claimed once the event is known to be usable: a body that is not JSON is
+            # refused the same way on every retry.
+            await self._claim(request.scope, verified, self.replay)
+        return event

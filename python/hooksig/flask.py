@@ -26,6 +26,13 @@ verifies here as it does under ASGI.
 A body over ``max_body`` bytes (default 1 MiB) answers 413 ``{"error": "body_too_large"}``
 without being hashed: at once when its Content-Length says so; a chunked body is read at most
 ``max_body + 1`` bytes far (through ``request.max_content_length``, Flask 3.1 and later).
+
+With ``replay=`` (a sync store: :class:`hooksig.MemoryReplayStore` in one process,
+:class:`hooksig.RedisReplayStore` across instances), each verified delivery is claimed once: a
+duplicate answers 200 ``{"status": "duplicate"}`` and the view never runs; when the view raises
+or answers 5xx the claim is released, so the provider's retry is processed; a store that
+cannot be reached answers 503 ``{"error": "replay_store_unavailable"}`` unless
+``on_store_error="allow"``.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Callable, TypeVar, Union, cast
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from hooksig._errors import VerificationError
@@ -50,6 +57,15 @@ from hooksig._http import (
     declared_length,
     default_error_body,
     too_large,
+)
+from hooksig._replay import (
+    DUPLICATE_BODY,
+    DUPLICATE_STATUS,
+    UNAVAILABLE_STATUS,
+    Outcome,
+    ReplayStore,
+    replay_of,
+    unavailable,
 )
 
 __all__ = ["DEFAULT_MAX_BODY", "verify_webhook"]
@@ -66,6 +82,10 @@ def verify_webhook(
     error_body: ErrorBody = default_error_body,
     max_body: int | None = DEFAULT_MAX_BODY,
     public_url: PublicUrl = None,
+    replay: ReplayStore | None = None,
+    on_store_error: str = "fail",
+    duplicate_status: int = DUPLICATE_STATUS,
+    duplicate_body: Any = DUPLICATE_BODY,
 ) -> Callable[[View], View]:
     """Returns a decorator that verifies the request before the view runs.
 
@@ -80,6 +100,13 @@ def verify_webhook(
             its dashboard has it, or a function of ``flask.request`` returning it. Needed
             behind a proxy that changes the host, scheme or path; by default ``request.url``
             (which honours werkzeug's ``ProxyFix`` when the app uses it).
+        replay: a sync replay store, to process each delivery once (see the module's docs).
+        on_store_error: ``"fail"`` (default: 503 when the store cannot be reached) or
+            ``"allow"`` (process the delivery unclaimed, and log it).
+        duplicate_status: the status of a duplicate's answer (default 200: the provider
+            stops retrying).
+        duplicate_body: the JSON body of a duplicate's answer (default
+            ``{"status": "duplicate"}``).
     """
     if not isinstance(verifier, Verifier):
         raise TypeError(f"verifier must be a hooksig.Verifier, not {type(verifier).__name__}")
@@ -88,6 +115,7 @@ def verify_webhook(
     environ_keys = [(name, _environ_key(name)) for name in verifier.header_names]
     needs_url, needs_method = verifier.needs_url, verifier.needs_method
     has_handshake = verifier.has_handshake
+    claims = replay_of(replay, on_store_error, duplicate_status, duplicate_body, sync_only=True)
 
     def url() -> str | None:
         if not needs_url:
@@ -126,12 +154,34 @@ def verify_webhook(
                             content_type=reply.content_type,
                         )
                 if needs_url or needs_method:
-                    g.webhook = verifier.verify(body, headers, url=url(), method=request.method)
+                    verified = verifier.verify(body, headers, url=url(), method=request.method)
                 else:
-                    g.webhook = verifier.verify(body, headers)
+                    verified = verifier.verify(body, headers)
             except VerificationError as error:
                 return reject(error, status_code)
-            return view(*args, **kwargs)
+            g.webhook = verified
+            if claims is None:
+                return view(*args, **kwargs)
+            key = verified.replay_key
+            outcome = claims.claim(key, verified.replay_ttl)
+            if outcome is Outcome.DUPLICATE:
+                return Response(
+                    claims.duplicate_rendered,
+                    status=claims.duplicate_status,
+                    content_type="application/json",
+                )
+            if outcome is Outcome.UNAVAILABLE:
+                return reject(unavailable(), UNAVAILABLE_STATUS)
+            if outcome is Outcome.UNCLAIMED:
+                return view(*args, **kwargs)
+            try:
+                response = current_app.make_response(view(*args, **kwargs))
+            except BaseException:
+                claims.release(key)  # not processed: the provider's retry must be
+                raise
+            if response.status_code >= 500:
+                claims.release(key)
+            return response
 
         return cast(View, wrapper)
 

@@ -28,7 +28,8 @@ pub(crate) struct Keys<'a, 'py> {
     pub(crate) private_key: Option<&'a Bound<'py, PyAny>>,
 }
 
-/// Reads `scheme`, the keys, `params` and, from `options`, `tolerance`.
+/// Reads `scheme`, the keys, `params` and, from `options`, `tolerance`, `namespace` and
+/// `replay_ttl`.
 ///
 /// `scheme` is a preset name, a JSON object as text, or a mapping (the JSON of
 /// DESIGN.md as a dict). `options` holds the keywords that must tell "not given"
@@ -41,8 +42,7 @@ pub(crate) fn build(
     options: Option<&Bound<'_, PyDict>>,
     allowed: &[&str],
 ) -> PyResult<Built> {
-    let (scheme, origin) = read_scheme(py, scheme)?;
-    let mut config = hooksig::Config::new(scheme);
+    let (mut config, origin) = read_scheme(py, scheme)?;
 
     // The core reports what is missing (`invalid_secret`, `invalid_key`).
     for (secret, what) in one_or_many(keys.secret, keys.secrets, "secret", "secrets")? {
@@ -89,8 +89,11 @@ pub(crate) fn build(
                     "unexpected keyword argument `{key}`"
                 )));
             }
-            if key == "tolerance" {
-                config = config.tolerance(tolerance(&value)?);
+            match key.as_str() {
+                "tolerance" => config = config.tolerance(tolerance(&value)?),
+                "namespace" if !value.is_none() => config = config.namespace(namespace(&value)?),
+                "replay_ttl" if !value.is_none() => config = config.replay_ttl(replay_ttl(&value)?),
+                _ => {}
             }
         }
     }
@@ -135,10 +138,12 @@ fn one_or_many<'py>(
     }
 }
 
-fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::Scheme, Origin)> {
+/// The scheme as a config: a preset by name (which is then its replay namespace), or a
+/// custom scheme as JSON text or a mapping.
+fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::Config, Origin)> {
     if let Ok(text) = scheme.cast::<PyString>() {
         let text = text.to_cow()?;
-        let parsed = hooksig::Scheme::from_text(&text).map_err(|e| to_py(py, &e))?;
+        let parsed = hooksig::Config::from_text(&text).map_err(|e| to_py(py, &e))?;
         let origin = if hooksig::Scheme::is_json_text(&text) {
             Origin::Custom
         } else {
@@ -165,7 +170,7 @@ fn read_scheme(py: Python<'_>, scheme: &Bound<'_, PyAny>) -> PyResult<(hooksig::
         })?
         .extract::<String>()?;
     let parsed = hooksig::Scheme::from_json(&text).map_err(|e| to_py(py, &e))?;
-    Ok((parsed, Origin::Custom))
+    Ok((hooksig::Config::new(parsed), Origin::Custom))
 }
 
 /// Hands a secret or key to `take` as bytes (a str's UTF-8 form, bytes as they are), without
@@ -194,4 +199,31 @@ fn tolerance(value: &Bound<'_, PyAny>) -> PyResult<Option<u64>> {
     }
     crate::input::whole_seconds(value, "tolerance", "an int (seconds) or None (no window)")
         .map(Some)
+}
+
+/// `namespace=`: the start of every replay key, a non-empty str.
+fn namespace(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let text = value
+        .cast::<PyString>()
+        .map_err(|_| type_error("namespace", "a str or None (the preset's name)", value))?
+        .to_cow()?;
+    if text.is_empty() {
+        return Err(value_error(
+            "namespace must not be empty: it starts every replay key".to_owned(),
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// `replay_ttl=`: how long a claim lives without a replay window, an int of seconds >= 1.
+fn replay_ttl(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let seconds =
+        crate::input::whole_seconds(value, "replay_ttl", "an int (seconds) or None (24 hours)")?;
+    if seconds == 0 {
+        return Err(value_error(
+            "replay_ttl must be at least 1 second: a claim that lives 0 s protects nothing"
+                .to_owned(),
+        ));
+    }
+    Ok(seconds)
 }

@@ -8,11 +8,13 @@ mod config;
 mod errors;
 mod fast;
 mod input;
+mod replay;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyIterator, PyString, PyTuple};
 
 use config::{Built, Keys, Origin};
 use input::Body;
@@ -51,7 +53,8 @@ impl Verifier {
             **options
         ),
         text_signature = "(scheme, *, secret=None, secrets=None, public_key=None, \
-                          public_keys=None, params=None, tolerance=...)"
+                          public_keys=None, params=None, tolerance=..., namespace=None, \
+                          replay_ttl=None)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -72,7 +75,7 @@ impl Verifier {
             private_key: None,
         };
         let Built { config, origin } =
-            config::build(py, scheme, &keys, params, options, &["tolerance"])?;
+            config::build(py, scheme, &keys, params, options, VERIFIER_OPTIONS)?;
         let inner = hooksig::Verifier::new(&config).map_err(|e| errors::to_py(py, &e))?;
         Ok(Verifier { inner, origin })
     }
@@ -80,16 +83,53 @@ impl Verifier {
     /// Verifies a request (raw body, headers) and returns what it established.
     #[pyo3(signature = (body, headers, *, now=None, url=None, method=None))]
     fn verify(
-        &self,
-        py: Python<'_>,
+        slf: &Bound<'_, Self>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
         now: Option<&Bound<'_, PyAny>>,
         url: Option<&Bound<'_, PyAny>>,
         method: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Verified> {
-        self.run(py, body, headers, now, url, method)?
-            .map_err(|e| errors::to_py(py, &e))
+        let py = slf.py();
+        let this = slf.get();
+        let now = input::optional(now, |n| input::seconds(n, "now"))?;
+        // The replay key is made when first read, from the request kept here (references to
+        // the caller's objects, nothing copied): making it at every verify cost 115-160 ns,
+        // 10-30 % of a small verification (bench/python.md, "The replay key"). A request that
+        // may change before then (a bytearray or memoryview body, headers as an iterator) gets
+        // its key now.
+        let later = (body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyString>())
+            && !headers.is_instance_of::<PyIterator>();
+        let key = PyOnceLock::new();
+        let (found, request) = if later {
+            let found = this.run(py, body, headers, now, url, method, |_, _| ())?;
+            let request = Request {
+                verifier: slf.clone().unbind(),
+                body: body.clone().unbind(),
+                headers: headers.clone().unbind(),
+                url: url.filter(|u| !u.is_none()).map(|u| u.clone().unbind()),
+                method: method.filter(|m| !m.is_none()).map(|m| m.clone().unbind()),
+            };
+            (found, Some(request))
+        } else {
+            let found = this.run(py, body, headers, now, url, method, |inner, verified| {
+                inner.replay_key(verified)
+            })?;
+            let found = found.map(|(found, made)| {
+                let _ = key.set(py, PyString::new(py, &made).unbind());
+                (found, ())
+            });
+            (found, None)
+        };
+        let ((timestamp, id, secret_index), ()) = found.map_err(|e| errors::to_py(py, &e))?;
+        Ok(Verified {
+            timestamp,
+            id,
+            secret_index,
+            replay_ttl: this.inner.replay_ttl(),
+            key,
+            request,
+        })
     }
 
     /// Returns whether a request verifies; a configuration error (a URL-signed scheme
@@ -104,7 +144,8 @@ impl Verifier {
         url: Option<&Bound<'_, PyAny>>,
         method: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<bool> {
-        match self.run(py, body, headers, now, url, method)? {
+        let now = input::optional(now, |n| input::seconds(n, "now"))?;
+        match self.run(py, body, headers, now, url, method, |_, _| ())? {
             Ok(_) => Ok(true),
             Err(e) if e.is_verification() => Ok(false),
             Err(e) => Err(errors::to_py(py, &e)),
@@ -180,6 +221,18 @@ impl Verifier {
         self.inner.tolerance()
     }
 
+    /// The start of every replay key: the preset's name unless `namespace=` was given.
+    #[getter]
+    fn namespace(&self) -> &str {
+        self.inner.namespace()
+    }
+
+    /// How long a claim of a verified delivery lives, in seconds.
+    #[getter]
+    fn replay_ttl(&self) -> u64 {
+        self.inner.replay_ttl()
+    }
+
     /// How many keys are accepted: secrets, then public keys.
     #[getter]
     fn secret_count(&self) -> usize {
@@ -217,19 +270,28 @@ impl Verifier {
     }
 }
 
+/// The keyword arguments `Verifier` takes besides the keys and params.
+const VERIFIER_OPTIONS: &[&str] = &["tolerance", "namespace", "replay_ttl"];
+
+/// What a verification established, as the binding keeps it: timestamp, id, key index.
+type Found = (Option<u64>, Option<Box<[u8]>>, usize);
+
 impl Verifier {
-    /// Converts the arguments and verifies; the outer error is a Python one (bad arguments),
-    /// the inner one the core's verdict.
-    fn run(
+    /// Converts the arguments, verifies, and runs `then` on the result while the request is
+    /// borrowed (`|_, _| ()` on the hot path, whose result is then what it was before replay
+    /// keys; the replay key otherwise); the outer error is a Python one (bad arguments), the
+    /// inner one the core's verdict.
+    #[allow(clippy::too_many_arguments)]
+    fn run<T: Send>(
         &self,
         py: Python<'_>,
         body: &Bound<'_, PyAny>,
         headers: &Bound<'_, PyAny>,
-        now: Option<&Bound<'_, PyAny>>,
+        now: Option<u64>,
         url: Option<&Bound<'_, PyAny>>,
         method: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Result<Verified, hooksig::Error>> {
-        let now = input::optional(now, |n| input::seconds(n, "now"))?;
+        then: impl FnOnce(&hooksig::Verifier, &hooksig::Verified<'_>) -> T + Send,
+    ) -> PyResult<Result<(Found, T), hooksig::Error>> {
         let url = input::optional(url, |u| input::request_text(u, "url"))?;
         let method = input::optional(method, |m| input::request_text(m, "method"))?;
         // The body first: reading a memoryview runs Python code, which must not happen
@@ -251,18 +313,21 @@ impl Verifier {
             context.url = url;
             context.method = method;
             let verified = inner.verify_with(bytes, headers, &context)?;
-            Ok(Verified {
-                timestamp: verified.timestamp,
-                id: verified.id.map(Box::from),
-                secret_index: verified.secret_index,
-            })
+            let made = then(inner, &verified);
+            Ok((
+                (
+                    verified.timestamp,
+                    verified.id.map(Box::from),
+                    verified.secret_index,
+                ),
+                made,
+            ))
         }))
     }
 }
 
 /// What a successful verification established.
 #[pyclass(module = "hooksig", name = "Verified", frozen, eq)]
-#[derive(PartialEq)]
 struct Verified {
     /// The timestamp sent, in Unix seconds, when the scheme has one.
     #[pyo3(get)]
@@ -271,6 +336,73 @@ struct Verified {
     /// Which key matched: secrets first (0 is the first), then public keys.
     #[pyo3(get)]
     secret_index: usize,
+    /// How long a claim of this delivery lives, in seconds.
+    #[pyo3(get)]
+    replay_ttl: u64,
+    /// The replay key, once made (at verify, or when first read).
+    key: PyOnceLock<Py<PyString>>,
+    /// The request to make it from, when it was not made at verify.
+    request: Option<Request>,
+}
+
+/// A verified request as the caller passed it (`bytes` or `str`, and headers that can be read
+/// again), kept to make its replay key when first read: by verifying it once more at the
+/// timestamp it carried (so the window passes as it did) and asking the core, which owns the
+/// rule.
+struct Request {
+    verifier: Py<Verifier>,
+    body: Py<PyAny>,
+    headers: Py<PyAny>,
+    url: Option<Py<PyAny>>,
+    method: Option<Py<PyAny>>,
+}
+
+impl PartialEq for Verified {
+    fn eq(&self, other: &Self) -> bool {
+        (self.timestamp, &self.id, self.secret_index)
+            == (other.timestamp, &other.id, other.secret_index)
+    }
+}
+
+impl Verified {
+    fn make_key(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
+        let Some(Request {
+            verifier,
+            body,
+            headers,
+            url,
+            method,
+        }) = &self.request
+        else {
+            // Not reached: a key made at verify is set in `key` from the start.
+            return Err(pyo3::exceptions::PyRuntimeError::new_err("no replay key"));
+        };
+        let verifier = verifier.get();
+        let changed = || {
+            pyo3::exceptions::PyRuntimeError::new_err(
+                "the request's body or headers changed after verify, so its replay key cannot \
+                 be made: read replay_key before changing them",
+            )
+        };
+        let found = verifier.run(
+            py,
+            body.bind(py),
+            headers.bind(py),
+            self.timestamp,
+            url.as_ref().map(|u| u.bind(py)),
+            method.as_ref().map(|m| m.bind(py)),
+            |inner, verified| inner.replay_key(verified),
+        )?;
+        match found {
+            Ok(((timestamp, id, secret_index), key))
+                if (timestamp, &id, secret_index)
+                    == (self.timestamp, &self.id, self.secret_index) =>
+            {
+                Ok(PyString::new(py, &key).unbind())
+            }
+            _ => Err(changed()),
+        }
+    }
 }
 
 #[pymethods]
@@ -287,6 +419,14 @@ impl Verified {
     #[getter]
     fn id_bytes<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
         self.id.as_deref().map(|id| PyBytes::new(py, id))
+    }
+
+    /// The key that names this delivery in a replay store (the core's rule).
+    #[getter]
+    fn replay_key(&self, py: Python<'_>) -> PyResult<Py<PyString>> {
+        self.key
+            .get_or_try_init(py, || self.make_key(py))
+            .map(|key| key.clone_ref(py))
     }
 
     fn __repr__(&self) -> String {
@@ -485,6 +625,7 @@ fn _hooksig(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Verified>()?;
     m.add_class::<Signer>()?;
     m.add_class::<Reply>()?;
+    m.add_class::<replay::MemoryReplayStore>()?;
     m.add("PRESETS", presets(m.py())?)?;
     m.add("CODES", errors::codes(m.py())?)?;
     if let Some(bytes) = std::env::var("HOOKSIG_GIL_RELEASE_AT")
