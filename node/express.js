@@ -11,9 +11,30 @@
 // When a parser consumed the stream and kept no copy, the bytes are gone: the middleware
 // answers 500 `{"error": "raw_body_unavailable"}` and emits a process warning that says
 // how to fix the app.
+//
+// A provider's handshake (Slack, Zoom, Twitch, Discord, Meta, Dropbox, Asana, Okta) is
+// answered here and never reaches the route's handler; the GET ones (Meta, Dropbox, Okta)
+// reach the middleware only where it is mounted for GET too (`app.use(path, ...)`,
+// `app.all`, or `router.route(path).get(mw).post(mw, handler)`).
+//
+// With `replay` (a store), a verified delivery is claimed once: a duplicate answers 200
+// `{"status": "duplicate"}` without calling the handler; when the handler answers 5xx (a
+// throw answered by Express's error handler included) the claim is released before that
+// answer leaves, so the provider's retry is processed; a store that cannot be reached
+// answers 503 `{"error": "replay_store_unavailable"}` unless `onStoreError: 'allow'`.
 
-const { VerificationError } = require('./index.js')
+const { VerificationError, _internal } = require('./index.js')
 const {
+  SHARED_KEYS,
+  CLAIMED,
+  DUPLICATE,
+  UNAVAILABLE,
+  UNAVAILABLE_MESSAGE,
+  replayOptions,
+  claim,
+  release,
+  secretTaken,
+  warnOf,
   verifierFrom,
   statusOption,
   limitOption,
@@ -24,9 +45,9 @@ const {
   parseJson,
   HelperError,
 } = require('./helpers.js')
-const { verifyQuietly } = require('./fast.js')
+const { verifyQuietly, verifyKeyedQuietly, handshakeQuietly } = require('./fast.js')
 
-const OPTIONS = ['status', 'limit', 'json', 'onError', 'publicUrl']
+const OPTIONS = ['status', 'limit', 'json', 'onError', 'publicUrl', ...SHARED_KEYS]
 
 /** For a body parser's `verify` option: keeps the raw bytes on `req.rawBody`. */
 function captureRawBody(req, _res, buf) {
@@ -82,7 +103,7 @@ function isConsumed(req) {
   return Boolean(req.readableEnded || (req.complete && !req.readable) || req._body)
 }
 
-const UNAVAILABLE =
+const RAW_BODY_UNAVAILABLE =
   'hooksig/express: a body parser read this request before the webhook middleware and kept no raw copy, ' +
   'so the signature cannot be checked. Mount the webhook route before the parser, or give the parser ' +
   "`verify: captureRawBody` (require('hooksig/express').captureRawBody)."
@@ -122,12 +143,48 @@ function requestUrl(req) {
 }
 
 function sendError(res, status, code) {
+  sendJson(res, status, JSON.stringify({ error: code }))
+}
+
+function sendJson(res, status, body) {
   if (res.headersSent) return
-  const body = JSON.stringify({ error: code })
   res.statusCode = status
   res.setHeader('content-type', 'application/json; charset=utf-8')
   res.setHeader('content-length', Buffer.byteLength(body))
   res.end(body)
+}
+
+/** Sends a handshake's reply: its status, content type, headers and body. */
+function sendReply(res, reply) {
+  if (res.headersSent) return
+  res.statusCode = reply.status
+  res.setHeader('content-type', reply.contentType)
+  for (const [name, value] of reply.headers) res.setHeader(name, value)
+  res.setHeader('content-length', Buffer.byteLength(reply.body))
+  res.end(reply.body)
+}
+
+/**
+ * Releases the claim of `key` when the response starts with a 5xx status (the handler
+ * failed, or threw and Express's error handler answered), before the answer leaves: the
+ * socket is corked until the store has released it, so that the provider's retry, sent on
+ * seeing the 5xx, finds the claim gone.
+ */
+function releaseOn5xx(res, replay, key) {
+  const writeHead = res.writeHead
+  let released = false
+  res.writeHead = function hooksigWriteHead(statusCode, ...rest) {
+    if (!released && Number(statusCode) >= 500) {
+      released = true
+      const pending = release(replay, key)
+      const socket = res.socket
+      if (pending !== undefined && socket && typeof socket.cork === 'function') {
+        socket.cork()
+        pending.finally(() => socket.uncork())
+      }
+    }
+    return writeHead.call(this, statusCode, ...rest)
+  }
 }
 
 /**
@@ -144,20 +201,58 @@ function webhook(schemeOrVerifier, options) {
   const json = own.json === undefined ? true : own.json
   if (typeof json !== 'boolean') throw new TypeError('hooksig: webhook middleware option json must be a boolean')
   const onError = functionOption(own.onError, 'onError', 'webhook middleware')
+  const onSecret = functionOption(own.onSecret, 'onSecret', 'webhook middleware')
   const publicUrl = publicUrlOption(own.publicUrl, 'webhook middleware')
+  const replay = replayOptions(own, 'webhook middleware')
   // The request context, built only for schemes that sign it.
   const needsContext = verifier.needsUrl || verifier.needsMethod
   const needsUrl = verifier.needsUrl
+  const handshakes = verifier.hasHandshake
+  const verifyKeyed = _internal.verifyKeyed
 
   const fail = (err, req, res, next) => {
     if (onError) return onError(err, req, res, next)
     if (err instanceof VerificationError) return sendError(res, status, err.code)
     if (err instanceof HelperError) {
-      // A 500 here is the app's set-up, not the request: say so where its owner looks.
-      if (err.status >= 500) process.emitWarning(err.message, { code: 'HOOKSIG_RAW_BODY' })
+      // A failure of the app's set-up, not the request's: say so where its owner looks.
+      warnOf(err)
       return sendError(res, err.status, err.code)
     }
     return next(err)
+  }
+
+  /** Answers a handshake: once onSecret took a secret it hands over (Asana). */
+  const answer = (reply, req, res, next) => {
+    const refusal = secretTaken(reply, onSecret, req)
+    if (refusal === null) return sendReply(res, reply)
+    if (refusal instanceof HelperError) return fail(refusal, req, res, next)
+    refusal.then(
+      (err) => (err === null ? sendReply(res, reply) : fail(err, req, res, next)),
+      (err) => fail(err, req, res, next),
+    )
+  }
+
+  /** Claims a verified delivery, then calls the handler, or answers a duplicate or a store failure. */
+  const claimed = (result, req, res, next) => {
+    const proceed = (outcome) => {
+      if (outcome === CLAIMED) {
+        releaseOn5xx(res, replay, result.replayKey)
+        return next()
+      }
+      if (outcome === DUPLICATE) return sendJson(res, replay.duplicateStatus, replay.duplicateBody)
+      if (outcome === UNAVAILABLE) {
+        return fail(new HelperError(503, 'replay_store_unavailable', UNAVAILABLE_MESSAGE), req, res, next)
+      }
+      return next() // ALLOWED: the store failed and onStoreError is 'allow'
+    }
+    let outcome
+    try {
+      outcome = claim(replay, result)
+    } catch (err) {
+      return next(err)
+    }
+    if (typeof outcome === 'number') return proceed(outcome)
+    outcome.then(proceed, next)
   }
 
   const verified = (raw, req, res, next) => {
@@ -165,14 +260,19 @@ function webhook(schemeOrVerifier, options) {
     try {
       // rawHeaders: every header exactly as received, repeats kept (the core judges them).
       const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
-      result = verifyQuietly(
-        verifier,
-        raw,
-        headers,
-        needsContext
-          ? { url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined, method: req.method }
-          : undefined,
-      )
+      if (handshakes) {
+        // GET handshakes read the query: the request's own URL unless the scheme signs the URL.
+        const url = needsUrl ? urlOf(publicUrl, req, requestUrl) : requestUrl(req)
+        const reply = handshakeQuietly(verifier, raw, headers, { url, method: req.method })
+        if (reply !== null) return answer(reply, req, res, next)
+      }
+      const context = needsContext
+        ? { url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined, method: req.method }
+        : undefined
+      result =
+        replay === null
+          ? verifyQuietly(verifier, raw, headers, context)
+          : verifyKeyedQuietly(verifyKeyed, verifier, raw, headers, context)
     } catch (err) {
       return fail(err, req, res, next)
     }
@@ -188,13 +288,21 @@ function webhook(schemeOrVerifier, options) {
         return fail(new HelperError(400, 'invalid_json', 'the body is signed but is not JSON'), req, res, next)
       }
     }
+    if (replay !== null) return claimed(result, req, res, next)
     return next()
   }
 
   return function hooksigWebhook(req, res, next) {
     const left = rawBodyLeft(req)
     if (left !== undefined) return verified(left, req, res, next)
-    if (isConsumed(req)) return fail(new HelperError(500, 'raw_body_unavailable', UNAVAILABLE), req, res, next)
+    if (isConsumed(req)) {
+      return fail(
+        new HelperError(500, 'raw_body_unavailable', RAW_BODY_UNAVAILABLE, 'HOOKSIG_RAW_BODY'),
+        req,
+        res,
+        next,
+      )
+    }
     readStream(req, limit).then(
       (raw) => {
         // Express 4's body parsers (body-parser 1) skip a request so marked; Express 5's see it is read.

@@ -3,6 +3,7 @@
 /// <reference types="node" />
 
 import type { ConfigOptions, SchemeInput, Seconds, Verified, Verifier } from './index'
+import type { HandshakeAndReplayOptions } from './express'
 
 /** A verified request. */
 export interface Webhook<T = unknown> {
@@ -43,7 +44,7 @@ export declare function verifyRequest<T = unknown>(
 ): Promise<Webhook<T>>
 
 /** Options of `webhookHandler`. */
-export interface WebhookHandlerOptions {
+export interface WebhookHandlerOptions extends HandshakeAndReplayOptions<Request> {
   /** The status of a failed verification (default 403); the body is `{"error": code}`. */
   status?: number
   /** The largest body read, in bytes (default 1 MiB); larger is 413. */
@@ -56,13 +57,15 @@ export interface WebhookHandlerOptions {
    * function of the request that returns it. Default: `request.url`.
    */
   publicUrl?: string | ((request: Request) => string)
-  /** Answers a failure instead of the default response. */
+  /** Answers a failure instead of the default response (`err.code`: a verification code, `body_too_large`, `invalid_json`, `raw_body_unavailable`, `replay_store_unavailable`, `handshake_secret_not_stored`, `handshake_secret_refused`). */
   onError?: (err: Error & { code?: string; status?: number }, request: Request) => Response | Promise<Response>
 }
 
 /**
  * Wraps a fetch-style handler (a Next.js route handler, a Hono handler, ...): the
- * request is verified first, then `handler(webhook, request, ...rest)` runs.
+ * request is verified first, then `handler(webhook, request, ...rest)` runs. A provider's
+ * handshake is answered without calling the handler (for the GET ones, Meta, Dropbox and
+ * Okta, route GET to it too: `export const GET = POST`).
  *
  * @example
  * export const POST = webhookHandler('svix', { secret }, async (webhook) => Response.json({ ok: true }))

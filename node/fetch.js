@@ -2,9 +2,23 @@
 // hooksig/fetch: verification for a WHATWG fetch `Request`: Next.js route handlers,
 // Hono on Node, Remix, or any server that hands you a `Request`. It reads the raw bytes
 // with `request.arrayBuffer()` itself, so no parser can alter them.
+//
+// webhookHandler answers a provider's handshake itself (the GET ones reach it where it is
+// mounted for GET too: Next.js `export const GET = POST = handler`), and with `replay` (a
+// store) claims each verified delivery once: as the Express middleware (express.js).
 
-const { VerificationError } = require('./index.js')
+const { VerificationError, _internal } = require('./index.js')
 const {
+  SHARED_KEYS,
+  CLAIMED,
+  DUPLICATE,
+  UNAVAILABLE,
+  UNAVAILABLE_MESSAGE,
+  replayOptions,
+  claim,
+  release,
+  secretTaken,
+  warnOf,
   verifierFrom,
   statusOption,
   limitOption,
@@ -15,7 +29,7 @@ const {
   parseJson,
   HelperError,
 } = require('./helpers.js')
-const { verifyQuietly } = require('./fast.js')
+const { verifyQuietly, verifyKeyedQuietly, handshakeQuietly } = require('./fast.js')
 
 function checkRequest(request) {
   if (
@@ -66,22 +80,36 @@ async function verifyRequest(request, schemeOrVerifier, options) {
   checkRequest(request)
   const limit = limitOption(own.limit, 'verifyRequest')
   const publicUrl = publicUrlOption(own.publicUrl, 'verifyRequest')
+  return receive(request, verifier, limit, own.json, own.now, publicUrl, false, false)
+}
+
+/**
+ * Reads and verifies a request: resolves to `{ rawBody, body, result }`, or with
+ * `handshakes` to `{ reply }` for a provider's handshake; `keyed`: the replay key is made
+ * with the verification.
+ */
+async function receive(request, verifier, limit, json, now, publicUrl, handshakes, keyed) {
   const rawBody = await readBody(request, limit)
+  if (handshakes) {
+    // GET handshakes read the query: the request's own URL unless the scheme signs the URL.
+    const url = verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : request.url
+    const reply = handshakeQuietly(verifier, rawBody, request.headers, { now, url, method: request.method })
+    if (reply !== null) return { reply }
+  }
   const needsContext = verifier.needsUrl || verifier.needsMethod
-  const result = verifyQuietly(
-    verifier,
-    rawBody,
-    request.headers,
-    own.now === undefined && !needsContext
+  const context =
+    now === undefined && !needsContext
       ? undefined
       : {
-          now: own.now,
+          now,
           url: verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : undefined,
           method: verifier.needsMethod ? request.method : undefined,
-        },
-  )
+        }
+  const result = keyed
+    ? verifyKeyedQuietly(_internal.verifyKeyed, verifier, rawBody, request.headers, context)
+    : verifyQuietly(verifier, rawBody, request.headers, context)
   let body
-  if (own.json !== false) {
+  if (json !== false) {
     try {
       body = parseJson(rawBody)
     } catch {
@@ -92,10 +120,18 @@ async function verifyRequest(request, schemeOrVerifier, options) {
 }
 
 function errorResponse(status, code) {
-  return new Response(JSON.stringify({ error: code }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  })
+  return jsonResponse(status, JSON.stringify({ error: code }))
+}
+
+function jsonResponse(status, body) {
+  return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8' } })
+}
+
+/** The Response of a handshake's reply. */
+function replyResponse(reply) {
+  const headers = new Headers(reply.headers)
+  headers.set('content-type', reply.contentType)
+  return new Response(reply.body, { status: reply.status, headers })
 }
 
 /**
@@ -114,29 +150,61 @@ function webhookHandler(schemeOrVerifier, options, handler) {
   const { verifier, own } = verifierFrom(
     schemeOrVerifier,
     options,
-    ['status', 'limit', 'json', 'onError', 'publicUrl'],
+    ['status', 'limit', 'json', 'onError', 'publicUrl', ...SHARED_KEYS],
     'webhookHandler',
   )
   const status = statusOption(own.status, 'webhookHandler')
   const limit = limitOption(own.limit, 'webhookHandler')
   const onError = functionOption(own.onError, 'onError', 'webhookHandler')
+  const onSecret = functionOption(own.onSecret, 'onSecret', 'webhookHandler')
   const publicUrl = publicUrlOption(own.publicUrl, 'webhookHandler')
+  const replay = replayOptions(own, 'webhookHandler')
   const json = own.json
+  const handshakes = verifier.hasHandshake
+
+  const fail = (err, request) => {
+    if (onError) return onError(err, request)
+    if (err instanceof VerificationError) return errorResponse(status, err.code)
+    if (err instanceof HelperError) {
+      // A failure of the app's set-up, not the request's: say so where its owner looks.
+      warnOf(err)
+      return errorResponse(err.status, err.code)
+    }
+    throw err
+  }
 
   return async function hooksigHandler(request, ...rest) {
     let webhook
     try {
-      webhook = await verifyRequest(request, verifier, { limit, json, publicUrl })
+      checkRequest(request)
+      webhook = await receive(request, verifier, limit, json, undefined, publicUrl, handshakes, replay !== null)
     } catch (err) {
-      if (onError) return onError(err, request)
-      if (err instanceof VerificationError) return errorResponse(status, err.code)
-      if (err instanceof HelperError) {
-        if (err.status >= 500) process.emitWarning(err.message, { code: 'HOOKSIG_RAW_BODY' })
-        return errorResponse(err.status, err.code)
-      }
+      return fail(err, request)
+    }
+    if (webhook.reply !== undefined) {
+      const refusal = await secretTaken(webhook.reply, onSecret, request)
+      return refusal === null ? replyResponse(webhook.reply) : fail(refusal, request)
+    }
+    if (replay === null) return handler(webhook, request, ...rest)
+    const outcome = await claim(replay, webhook.result)
+    if (outcome === DUPLICATE) return jsonResponse(replay.duplicateStatus, replay.duplicateBody)
+    if (outcome === UNAVAILABLE) {
+      return fail(new HelperError(503, 'replay_store_unavailable', UNAVAILABLE_MESSAGE), request)
+    }
+    if (outcome !== CLAIMED) return handler(webhook, request, ...rest) // ALLOWED
+    // The handler failed (threw, or answered 5xx): release the claim before answering, so
+    // that the provider's retry is processed.
+    let response
+    try {
+      response = await handler(webhook, request, ...rest)
+    } catch (err) {
+      await release(replay, webhook.result.replayKey)
       throw err
     }
-    return handler(webhook, request, ...rest)
+    if (response !== null && typeof response === 'object' && response.status >= 500) {
+      await release(replay, webhook.result.replayKey)
+    }
+    return response
   }
 }
 

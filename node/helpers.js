@@ -1,10 +1,14 @@
 'use strict'
 // What the Express and fetch helpers share: building the verifier from their arguments,
-// and the default failure answer. Not part of the documented API.
+// the default failure answer, handshakes' secrets and replay protection. Not part of the
+// documented API.
 
 const { Verifier, VerificationError } = require('./index.js')
 
-const CONFIG_KEYS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance']
+const CONFIG_KEYS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance', 'namespace', 'replayTtl']
+
+/** The options both helpers take for handshakes and replay protection. */
+const SHARED_KEYS = ['onSecret', 'replay', 'onStoreError', 'duplicateStatus', 'duplicateBody']
 
 /** Splits `options` into the verifier's config and the helper's own options. */
 function verifierFrom(schemeOrVerifier, options, helperKeys, where) {
@@ -91,16 +95,180 @@ function parseJson(raw) {
   return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
 }
 
-/** A failure the helper answers itself: a status and a stable code for `{"error": code}`. */
+/**
+ * A failure the helper answers itself: a status and a stable code for `{"error": code}`.
+ * `warning`: a process warning code, for a failure that is the app's set-up, not the
+ * request's, so that its owner hears of it.
+ */
 class HelperError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, warning) {
     super(message)
     this.status = status
     this.code = code
+    if (warning !== undefined) this.warning = warning
   }
 }
 
+/** Emits the process warning a HelperError carries, if any. */
+function warnOf(err) {
+  if (err instanceof HelperError && err.warning !== undefined) process.emitWarning(err.message, { code: err.warning })
+}
+
+const SECRET_NOT_STORED =
+  'the provider handed over a secret in its handshake (Asana: X-Hook-Secret) and no onSecret stores it: ' +
+  'give the helper onSecret(secret, request), which stores it'
+
+/**
+ * What to do with a handshake's reply: resolves (or returns, when no callback runs) null to
+ * send it, or the HelperError to answer instead. A reply that hands over a secret (Asana)
+ * is sent only once `onSecret(secret, request)` took it: without `onSecret` the answer is
+ * 500 `handshake_secret_not_stored`; when it returns (or resolves to) false, throws or
+ * rejects, 403 `handshake_secret_refused`. The secret is never logged.
+ */
+function secretTaken(reply, onSecret, request) {
+  if (reply.secret === null) return null
+  if (onSecret === undefined) {
+    return new HelperError(500, 'handshake_secret_not_stored', SECRET_NOT_STORED, 'HOOKSIG_HANDSHAKE_SECRET')
+  }
+  const refused = () => new HelperError(403, 'handshake_secret_refused', 'onSecret refused the handshake secret')
+  let taken
+  try {
+    taken = onSecret(reply.secret, request)
+  } catch {
+    return refused()
+  }
+  if (taken !== null && typeof taken === 'object' && typeof taken.then === 'function') {
+    return Promise.resolve(taken).then(
+      (value) => (value === false ? refused() : null),
+      () => refused(),
+    )
+  }
+  return taken === false ? refused() : null
+}
+
+/** How a claim went. */
+const CLAIMED = 1
+const DUPLICATE = 2
+const UNAVAILABLE = 3
+/** The store failed and `onStoreError: 'allow'`: the delivery goes on unclaimed. */
+const ALLOWED = 4
+
+/**
+ * Checks the replay options: null without `replay`, else `{ store, allow, duplicateStatus,
+ * duplicateBody }` with the duplicate answer's JSON rendered once.
+ */
+function replayOptions(own, where) {
+  const { replay, onStoreError, duplicateStatus, duplicateBody } = own
+  if (replay === undefined || replay === null) {
+    for (const [name, value] of [
+      ['onStoreError', onStoreError],
+      ['duplicateStatus', duplicateStatus],
+      ['duplicateBody', duplicateBody],
+    ]) {
+      if (value !== undefined) throw new TypeError(`hooksig: ${where} option ${name} needs a replay store (replay)`)
+    }
+    return null
+  }
+  if (typeof replay !== 'object' || typeof replay.claim !== 'function' || typeof replay.release !== 'function') {
+    throw new TypeError(
+      `hooksig: ${where} option replay must be a replay store with claim(key, ttl) and release(key) ` +
+        '(a MemoryReplayStore, a RedisReplayStore, or your own)',
+    )
+  }
+  if (onStoreError !== undefined && onStoreError !== 'fail' && onStoreError !== 'allow') {
+    throw new TypeError(`hooksig: ${where} option onStoreError must be 'fail' or 'allow', not ${onStoreError}`)
+  }
+  if (
+    duplicateStatus !== undefined &&
+    !(Number.isInteger(duplicateStatus) && duplicateStatus >= 200 && duplicateStatus <= 599)
+  ) {
+    throw new TypeError(
+      `hooksig: ${where} option duplicateStatus must be an HTTP status (200-599), not ${duplicateStatus}`,
+    )
+  }
+  const body = JSON.stringify(duplicateBody === undefined ? { status: 'duplicate' } : duplicateBody)
+  if (body === undefined) throw new TypeError(`hooksig: ${where} option duplicateBody must be a JSON value`)
+  return {
+    store: replay,
+    allow: onStoreError === 'allow',
+    duplicateStatus: duplicateStatus === undefined ? 200 : duplicateStatus,
+    duplicateBody: body,
+  }
+}
+
+function notBoolean() {
+  return new TypeError('hooksig: a replay store claim must return a boolean, or a Promise of one')
+}
+
+/**
+ * Claims a verified delivery: returns its outcome (CLAIMED, DUPLICATE, UNAVAILABLE or
+ * ALLOWED) at once for a synchronous store (the memory store), else a Promise of it. A
+ * store whose claim throws or rejects cannot be reached; one that answers something other
+ * than a boolean is a bug of the store (a TypeError, thrown or rejected).
+ */
+function claim(replay, verified) {
+  const failed = replay.allow ? ALLOWED : UNAVAILABLE
+  let claimed
+  try {
+    claimed = replay.store.claim(verified.replayKey, verified.replayTtl)
+  } catch {
+    return failed
+  }
+  if (claimed === true) return CLAIMED
+  if (claimed === false) return DUPLICATE
+  if (claimed === null || typeof claimed !== 'object' || typeof claimed.then !== 'function') throw notBoolean()
+  return Promise.resolve(claimed).then(
+    (value) => {
+      if (value === true) return CLAIMED
+      if (value === false) return DUPLICATE
+      throw notBoolean()
+    },
+    () => failed,
+  )
+}
+
+/**
+ * Releases a claim whose handler failed, so that the provider's retry is processed: returns
+ * a Promise for an asynchronous store, else undefined. A release that fails leaves the claim
+ * to its TTL (retries until then are answered as duplicates): a process warning says so.
+ */
+function release(replay, key) {
+  let released
+  try {
+    released = replay.store.release(key)
+  } catch (err) {
+    warnRelease(err)
+    return undefined
+  }
+  if (released !== null && typeof released === 'object' && typeof released.then === 'function') {
+    return Promise.resolve(released).then(undefined, warnRelease)
+  }
+  return undefined
+}
+
+function warnRelease(err) {
+  const why = err && typeof err.message === 'string' ? err.message : String(err)
+  process.emitWarning(
+    `hooksig: the handler failed and its delivery's replay claim could not be released (${why}); ` +
+      "the provider's retries are answered as duplicates until the claim expires",
+    { code: 'HOOKSIG_REPLAY_RELEASE' },
+  )
+}
+
+const UNAVAILABLE_MESSAGE = 'the replay store cannot be reached'
+
 module.exports = {
+  SHARED_KEYS,
+  CLAIMED,
+  DUPLICATE,
+  UNAVAILABLE,
+  ALLOWED,
+  UNAVAILABLE_MESSAGE,
+  replayOptions,
+  claim,
+  release,
+  secretTaken,
+  warnOf,
   verifierFrom,
   statusOption,
   limitOption,

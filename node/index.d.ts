@@ -196,6 +196,13 @@ export interface ConfigOptions {
   params?: Readonly<Record<string, string>>
   /** The replay window in seconds; `null` turns it off; absent keeps the scheme's default. */
   tolerance?: Seconds | null
+  /** The start of every replay key (default: the preset's name; for a custom scheme, its signature header's). */
+  namespace?: string | null
+  /**
+   * How long a claim of a verified delivery lives when the scheme has no replay window, in
+   * seconds (default 86400, 24 h). With a window a claim lives `2 * tolerance + 60` seconds.
+   */
+  replayTtl?: Seconds | null
 }
 
 /** How a signer is configured. */
@@ -242,6 +249,123 @@ export interface Verified {
   idBytes: Buffer | null
   /** Which key matched: secrets first (0 is the first), then public keys. Watch it to finish a rotation. */
   secretIndex: number
+  /**
+   * The key that names this delivery in a replay store (the core's rule): `{namespace}:{id}`
+   * when the scheme signs an id; else `{namespace}:sig:{hex}` of the signature that matched;
+   * for a token scheme `{namespace}:body:{hex}` of the body's SHA-256. Made when first read
+   * (by verifying the same request again): read it before changing the body.
+   * @throws {Error} `code` `ERR_HOOKSIG_REQUEST_CHANGED`: the body or headers changed since verify.
+   */
+  readonly replayKey: string
+  /** How long a claim of this delivery lives, in seconds: `2 * tolerance + 60` with a window, else the verifier's `replayTtl`. */
+  readonly replayTtl: number
+}
+
+/**
+ * What to answer a provider's handshake (`Verifier.handshake`): send `status`, a
+ * `Content-Type` of `contentType`, each of `headers` and `body`. `util.inspect` and
+ * `JSON.stringify` show neither the secret nor the header values.
+ */
+export declare class Reply {
+  private constructor()
+  /** The HTTP status. */
+  readonly status: number
+  /** The `Content-Type` of the body. */
+  readonly contentType: string
+  /** Other headers to send, `[name, value]`, in order. */
+  readonly headers: ReadonlyArray<readonly [string, string]>
+  /** The body, as text. */
+  readonly body: string
+  /** The secret the provider handed over (Asana's `X-Hook-Secret`), to store before answering; null otherwise. */
+  readonly secret: string | null
+}
+
+/**
+ * A replay store: `claim` is true the first time a key is claimed within `ttl` seconds
+ * (atomically: of two concurrent claims one wins), false while an earlier claim lives;
+ * `release` forgets a claim. A claim that throws or rejects means the store cannot be
+ * reached. `MemoryReplayStore`, `RedisReplayStore`, or your own.
+ */
+export interface ReplayStore {
+  claim(key: string, ttl: number): boolean | Promise<boolean>
+  release(key: string): void | Promise<void>
+}
+
+/** Options of `MemoryReplayStore`. */
+export interface MemoryReplayStoreOptions {
+  /** The most claims held (default 100 000); the oldest goes first when full. */
+  maxKeys?: number
+}
+
+/**
+ * Remembers claimed deliveries in this process (the core's store): bounded, each claim
+ * forgotten after its TTL. Synchronous. One process only: apps on several instances share
+ * a `RedisReplayStore`.
+ *
+ * @example
+ * const store = new MemoryReplayStore()
+ * const verified = verifier.verify(rawBody, req.headers)
+ * if (!store.claim(verified.replayKey, verified.replayTtl)) return res.json({ status: 'duplicate' })
+ */
+export declare class MemoryReplayStore implements ReplayStore {
+  constructor(options?: MemoryReplayStoreOptions)
+  /** Claims `key` for `ttl` seconds: true the first time within that time. */
+  claim(key: string, ttl: Seconds): boolean
+  /** Forgets a claim, so that the provider's retry is processed. */
+  release(key: string): void
+  /** How many claims are held (expired ones count until evicted). */
+  readonly size: number
+  /** The most claims held. */
+  readonly maxKeys: number
+}
+
+/**
+ * The client `RedisReplayStore` uses: a `redis` package client (`createClient()`, node-redis
+ * v4 and later), or anything with the same `set` and `del`.
+ */
+export interface RedisClientLike {
+  set(key: string, value: string, options: { NX: true; PX: number }): Promise<unknown>
+  del(key: string): Promise<unknown>
+  /** When false, claims fail at once instead of waiting for a reconnection. */
+  readonly isReady?: boolean
+}
+
+/** Options of `RedisReplayStore`. */
+export interface RedisReplayStoreOptions {
+  /** The start of every key (default `'hooksig:'`). */
+  prefix?: string
+}
+
+/**
+ * Claims in Redis (or Valkey), shared by every instance of an app: one
+ * `SET <prefix><key> 1 NX PX <ttl ms>` per claim, one `DEL` per release.
+ *
+ * @example
+ * const { createClient } = require('redis')
+ * const client = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true })
+ * client.on('error', () => {}) // the store answers 503 while Redis is away
+ * await client.connect()
+ * const replay = new RedisReplayStore(client)
+ */
+export declare class RedisReplayStore implements ReplayStore {
+  constructor(client: RedisClientLike, options?: RedisReplayStoreOptions)
+  /**
+   * Resolves to true when the key was set (the first claim within `ttl` seconds).
+   * @throws {ReplayStoreError} (rejects) the client failed, or is not connected.
+   */
+  claim(key: string, ttl: Seconds): Promise<boolean>
+  /**
+   * Deletes the key.
+   * @throws {ReplayStoreError} (rejects) the client failed, or is not connected.
+   */
+  release(key: string): Promise<void>
+  /** The start of every key. */
+  readonly prefix: string
+}
+
+/** A replay store could not claim or release: Redis unreachable, not connected, or answering an error. `cause` is the client's error. */
+export declare class ReplayStoreError extends Error {
+  readonly code: 'replay_store_unavailable'
 }
 
 /** The stable codes of errors about a request (the core's table, `hooksig::CODES`). */
@@ -324,6 +448,20 @@ export declare class Verifier {
   readonly needsUrl: boolean
   /** Whether verify needs `{ method }`: the scheme signs the request method. */
   readonly needsMethod: boolean
+  /**
+   * Answers a provider's handshake (Slack, Zoom, Twitch, Discord, Meta, Dropbox, Asana,
+   * Okta), or returns null for any other request (verify it as usual). A signed handshake is
+   * verified first. The GET handshakes (Meta, Dropbox, Okta) need `{ method, url }`, the URL
+   * with its query.
+   * @throws {VerificationError} a signed handshake that does not verify.
+   */
+  handshake(body: Body, headers: HeadersInput, options?: VerifyOptions): Reply | null
+  /** Whether the scheme has a handshake. */
+  readonly hasHandshake: boolean
+  /** The start of every replay key. */
+  readonly namespace: string
+  /** How long a claim of a verified delivery lives, in seconds. */
+  readonly replayTtl: number
 }
 
 /** Per-call options of `Signer.sign`. */

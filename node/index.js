@@ -19,7 +19,9 @@ const {
   mapError,
 } = require('./errors.js')
 const { FastPath, PLAIN } = require('./fast.js')
-const { Verified } = require('./verified.js')
+const { Verified, setKey, sameDelivery, nowAgain } = require('./verified.js')
+const { Reply } = require('./reply.js')
+const { MemoryReplayStore, RedisReplayStore, ReplayStoreError } = require('./replay.js')
 
 /** Stands in for the fast path where the runtime refuses it (no external ArrayBuffers). */
 const NO_FAST_PATH = Object.freeze({ read: () => PLAIN })
@@ -172,7 +174,16 @@ function checkOptions(options, allowed, where) {
 }
 
 /** The options of `new Verifier(scheme, options)`. */
-const VERIFIER_OPTIONS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance']
+const VERIFIER_OPTIONS = [
+  'secret',
+  'secrets',
+  'publicKey',
+  'publicKeys',
+  'params',
+  'tolerance',
+  'namespace',
+  'replayTtl',
+]
 /** The options of `new Signer(scheme, options)`. */
 const SIGNER_OPTIONS = ['secret', 'secrets', 'privateKey', 'params', 'tolerance']
 
@@ -237,7 +248,16 @@ function configArgs(scheme, options, allowed, where, owned) {
   const toleranceGiven = opts.tolerance !== undefined
   const tolerance =
     toleranceGiven && opts.tolerance !== null ? toSeconds(opts.tolerance, 'tolerance', false) : undefined
-  return { scheme: text, secrets, publicKeys, privateKey, params, toleranceGiven, tolerance }
+  let namespace
+  if (opts.namespace !== undefined && opts.namespace !== null) {
+    if (typeof opts.namespace !== 'string') {
+      throw new TypeError(`hooksig: namespace must be a string, not ${describe(opts.namespace)}`)
+    }
+    namespace = opts.namespace
+  }
+  const replayTtl =
+    opts.replayTtl === undefined || opts.replayTtl === null ? undefined : toSeconds(opts.replayTtl, 'replayTtl', false)
+  return { scheme: text, secrets, publicKeys, privateKey, params, toleranceGiven, tolerance, namespace, replayTtl }
 }
 
 /** Builds a native object, wiping the secret bytes this file made once the addon has copied them. */
@@ -262,6 +282,24 @@ function contextBytes(value, what) {
 
 const VERIFY_OPTIONS = ['now', 'url', 'method']
 
+/** Stands in for the fast path's `replayTtl` and `keyOf` on the plain path (set per verifier). */
+class PlainKeyer {
+  constructor(verifier, replayTtl) {
+    this.verifier = verifier
+    this.replayTtl = replayTtl
+  }
+
+  keyOf(verified, bytes, flat, now, url, method) {
+    let again
+    try {
+      again = keyedPlain(this.verifier, bytes, flat, nowAgain(verified, now), url, method)
+    } catch {
+      again = null
+    }
+    return sameDelivery(verified, again)
+  }
+}
+
 /** The request context of a verify call: `{ now, url, method }`, checked. */
 function contextOf(options) {
   const opts = checkOptions(options, VERIFY_OPTIONS, 'verify')
@@ -276,6 +314,10 @@ const NO_CONTEXT = Object.freeze({ now: undefined, url: undefined, method: undef
 
 /** The plain path alone, for the tests that hold it to the same answers (set below). */
 let plainVerify
+/** The plain path with the replay key made (set below). */
+let keyedPlain
+/** verify with the replay key made in the same call, for the helpers given a replay store (set below). */
+let verifyKeyed
 
 /**
  * Verifies webhook requests for one scheme under its secrets or public keys.
@@ -284,26 +326,43 @@ let plainVerify
 class Verifier {
   constructor(scheme, options) {
     this.#native = build(native.NativeVerifier, scheme, options, VERIFIER_OPTIONS, 'Verifier')
+    this.#keyer = new PlainKeyer(this, this.#native.replayTtl())
     try {
       this.#fast = new FastPath(this.#native)
     } catch {
       this.#fast = NO_FAST_PATH
     }
+    this.#handshakes = this.#native.hasHandshake()
+    // A token scheme signs nothing: its replay key is the body's hash, which verifying again
+    // cannot check, so it is made at verify (while the body is as verified).
+    this.#eagerKey = this.scheme.algorithm === 'token'
   }
 
   // Private fields: in-object and invisible to inspect, JSON and enumeration.
   #native
   #fast
+  #keyer
+  #handshakes
+  #eagerKey
 
   static {
     plainVerify = (verifier, body, headers, options) => {
       const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
       return verifier.#plainVerify(toBytes(body), headers, now, url, method)
     }
+    keyedPlain = (verifier, bytes, flat, now, url, method) => verifier.#callNative(bytes, flat, now, url, method, true)
+    verifyKeyed = (verifier, body, headers, options) => {
+      const bytes = body instanceof Uint8Array ? body : toBytes(body)
+      const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
+      const values = verifier.#fast.read(headers)
+      if (values !== PLAIN) return verifier.#fast.verifyKeyed(bytes, values, now, url, method)
+      return verifier.#callNative(bytes, flattenHeaders(headers), now, url, method, true)
+    }
   }
 
   /** Verifies a request; returns what it established or throws VerificationError. */
   verify(body, headers, options) {
+    if (this.#eagerKey) return verifyKeyed(this, body, headers, options)
     const bytes = body instanceof Uint8Array ? body : toBytes(body)
     const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
     const values = this.#fast.read(headers)
@@ -331,20 +390,80 @@ class Verifier {
 
   /** The plain path: every header converted and passed on; the core judges them all. */
   #plainVerify(bytes, headers, now, url, method) {
-    const flat = flattenHeaders(headers)
+    return this.#callNative(bytes, flattenHeaders(headers), now, url, method, this.#eagerKey)
+  }
+
+  /** Calls the plain native verify with the flat headers; `keyed`: the replay key made too. */
+  #callNative(bytes, flat, now, url, method, keyed) {
     let verified
     try {
-      verified = this.#native.verify(bytes, flat, now, url, method)
+      verified = this.#native.verify(bytes, flat, now, url, method, keyed)
     } catch (err) {
       throw mapError(err)
     }
-    return new Verified(
+    const result = new Verified(
       verified.timestamp === undefined ? null : verified.timestamp,
       verified.id === undefined ? null : verified.id,
       undefined,
       verified.idBytes === undefined ? null : verified.idBytes,
       verified.secretIndex,
+      this.#keyer,
+      bytes,
+      flat,
+      now,
+      url,
+      method,
     )
+    if (keyed) setKey(result, verified.replayKey)
+    return result
+  }
+
+  /**
+   * Answers a provider's handshake (Slack, Zoom, Twitch, Discord, Meta, Dropbox, Asana,
+   * Okta), or returns null for any other request, which is then verified as usual. A signed
+   * handshake is verified first and throws VerificationError as verify does. The GET ones
+   * (Meta, Dropbox, Okta) are told by the request's `method` and `url` (its query).
+   */
+  handshake(body, headers, options) {
+    const bytes = body instanceof Uint8Array ? body : toBytes(body)
+    const { now, url, method } = options === undefined ? NO_CONTEXT : contextOf(options)
+    if (!this.#handshakes) {
+      flattenHeaders(headers) // the same argument checks either way
+      return null
+    }
+    // Only the headers the core reads (handshake ones included) cross the boundary, when the
+    // fast path can read them; otherwise every header.
+    const values = this.#fast.read(headers)
+    let flat
+    if (values !== PLAIN) {
+      flat = []
+      const names = this.#fast.names
+      for (let i = 0; i < values.length; i++) if (values[i] !== undefined) flat.push(names[i], values[i])
+    } else {
+      flat = flattenHeaders(headers)
+    }
+    let reply
+    try {
+      reply = this.#native.handshake(bytes, flat, now, url, method)
+    } catch (err) {
+      throw mapError(err)
+    }
+    return reply === null || reply === undefined ? null : new Reply(reply)
+  }
+
+  /** Whether the scheme has a handshake (`handshake` can answer anything but null). */
+  get hasHandshake() {
+    return this.#handshakes
+  }
+
+  /** The start of every replay key: the preset's name unless `namespace` was given. */
+  get namespace() {
+    return this.#native.namespace()
+  }
+
+  /** How long a claim of a verified delivery lives, in seconds. */
+  get replayTtl() {
+    return this.#keyer.replayTtl
   }
 
   /** The scheme in force, as a plain object (the JSON form of DESIGN.md). */
@@ -462,10 +581,14 @@ module.exports = {
   HooksigError,
   VerificationError,
   ConfigurationError,
+  Reply,
+  MemoryReplayStore,
+  RedisReplayStore,
+  ReplayStoreError,
   VERIFICATION_CODES,
   CONFIGURATION_CODES,
   presets,
   presetScheme,
   // For the framework helpers and tests of this package; not part of the documented API.
-  _internal: { toBytes, flattenHeaders, mapError, plainVerify },
+  _internal: { toBytes, flattenHeaders, mapError, plainVerify, verifyKeyed },
 }

@@ -21,11 +21,15 @@ function noyoHeaders(body, { secret = SECRET, ts = NOW } = {}) {
 test('a valid request verifies and reports timestamp, id and secret index', () => {
   const v = new Verifier('noyo', { secret: SECRET })
   const body = '{"event_type":"member.created"}'
+  const signature = noyoHeaders(body)['x-noyo-signature']
   assert.deepEqual(v.verify(body, noyoHeaders(body), { now: NOW }).toJSON(), {
     timestamp: NOW,
     id: null,
     idBytes: null,
     secretIndex: 0,
+    // Noyo signs no id: the delivery is named by the signature that matched.
+    replayKey: `noyo:sig:${signature}`,
+    replayTtl: 2 * 300 + 60,
   })
   assert.equal(v.isValid(body, noyoHeaders(body), { now: NOW }), true)
 })
@@ -349,6 +353,8 @@ test('public keys: Discord (Ed25519) and SendGrid (ECDSA P-256), and invalid_key
     id: null,
     idBytes: null,
     secretIndex: 0,
+    replayKey: `discord:sig:${headers['X-Signature-Ed25519'].toLowerCase()}`,
+    replayTtl: 660,
   })
   assert.equal(discord.isValid('{"type":2}', headers, { now: NOW }), false)
   // A second key (rotation) and its index: secrets first, then public keys.
@@ -433,7 +439,7 @@ test('verifiers are collected safely, and the native hot path refuses bad argume
     publicKeys: [],
     toleranceGiven: false,
   })
-  const [verify, isValid, results] = verifier.fastFunctions()
+  const [verify, isValid, results, verifyKeyed] = verifier.fastFunctions()
   for (const args of [
     [],
     ['x'],
@@ -446,7 +452,7 @@ test('verifiers are collected safely, and the native hot path refuses bad argume
     [Buffer.alloc(0), 'sha256=00', undefined, undefined, {}],
     [Buffer.alloc(0), 'sha256=00', undefined, undefined, undefined, 'one too many'],
   ]) {
-    for (const fn of [verify, isValid]) {
+    for (const fn of [verify, isValid, verifyKeyed]) {
       assert.throws(
         () => fn(...args),
         (err) => err.code === 'ERR_INVALID_ARG_TYPE',
@@ -455,7 +461,7 @@ test('verifiers are collected safely, and the native hot path refuses bad argume
     }
   }
   // A core error is reported, not thrown: its number in results[3], its message returned.
-  assert.ok(results instanceof Float64Array && results.length === 4)
+  assert.ok(results instanceof Float64Array && results.length === 6)
   assert.match(verify(Buffer.alloc(0), 'sha256=00'), /no signature matched/)
   assert.equal(results[3], 5)
   assert.equal(isValid(Buffer.alloc(0), 'sha256=00'), false)
@@ -475,6 +481,6 @@ test('verifiers are collected safely, and the native hot path refuses bad argume
   const root = require('node:path').join(__dirname, '..', '..')
   assert.equal(
     execFileSync(process.execPath, ['--expose-gc', '-e', collected], { cwd: root, encoding: 'utf8' }).trim(),
-    '4',
+    '6',
   )
 })

@@ -46,6 +46,8 @@ for (const [name, Peer, prefix] of [
         id,
         idBytes: Buffer.from(id),
         secretIndex: 0,
+        replayKey: `${preset}:${id}`,
+        replayTtl: 660,
       })
       assert.throws(() => verifier.verify(body + '!', headers), VerificationError)
       // Rotation: the peer's signature under the old secret, next to a new one.
@@ -74,6 +76,9 @@ test('stripe signs (generateTestHeaderString), hooksig verifies; hooksig signs, 
       id: null,
       idBytes: null,
       secretIndex: 0,
+      // Stripe's header signs no id: the delivery is named by its v1 signature.
+      replayKey: `stripe:sig:${/v1=([0-9a-f]+)/.exec(header)[1]}`,
+      replayTtl: 660,
     })
     assert.throws(
       () => verifier.verify(body + ' ', { 'stripe-signature': header }),
@@ -98,6 +103,9 @@ test('@octokit/webhooks-methods signs, hooksig verifies; hooksig signs, octokit 
       id: null,
       idBytes: null,
       secretIndex: 0,
+      // No window: a claim lives the default 24 h.
+      replayKey: `github:sig:${signature.slice(7)}`,
+      replayTtl: 86400,
     })
     assert.equal(verifier.isValid(body + '.', { 'x-hub-signature-256': signature }), false)
 

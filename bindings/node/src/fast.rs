@@ -16,6 +16,11 @@
 //!   rejection path of `make load-ab`).
 //! - The bytes of all values go into one reused buffer: no allocation per request.
 //!
+//! - A third function, `verifyKeyed`, also makes the replay key (the core's rule): only the
+//!   helpers given a replay store call it, and `Verified.replayKey` when first read. Making
+//!   the key at every verify cost ~0.1 µs (a string made and formatted, then a JS string):
+//!   10-25 % of the small cells of the matrix, for a key most callers never read.
+//!
 //! Each function carries its verifier as its N-API `data` (an `Rc`, released by a
 //! finalizer when the function is collected): only this file sets it, so no JavaScript
 //! value can make the function read anything but a verifier.
@@ -31,26 +36,34 @@ use napi::{Env, Result, Unknown, sys};
 use crate::bytes::{self, check};
 
 /// What a bound function needs: the verifier, the names of the headers it reads, and the
-/// four numbers of the last call's result.
+/// numbers of the last call's result.
 struct Bound {
     verifier: Arc<hooksig::Verifier>,
     names: Box<[Box<str>]>,
-    /// `[secretIndex, timestamp or NaN, idKind, code]`, read by JavaScript through a
-    /// Float64Array over this memory. Written only by the functions of one JavaScript
-    /// thread, while JavaScript waits for them.
-    results: UnsafeCell<[f64; 4]>,
+    /// `[secretIndex, timestamp or NaN, idKind, code, idLength, keyKind]`, read by
+    /// JavaScript through a Float64Array over this memory. Written only by the functions of
+    /// one JavaScript thread, while JavaScript waits for them.
+    results: UnsafeCell<Results>,
     /// The last call's buffers, kept to spare two allocations per call (taken while in use).
     scratch: Cell<Option<Values>>,
 }
 
-/// Returns `[verify, isValid, results]`. The functions take `(body, ...values)` or
+/// The numbers of a call's result (see [`Bound::results`]).
+type Results = [f64; RESULTS];
+const RESULTS: usize = 6;
+
+/// Returns `[verify, isValid, results, verifyKeyed]`. The functions take `(body, ...values)` or
 /// `(body, ...values, now, url, method)`: `values` holds one header value (a string, a
 /// Uint8Array, or undefined when absent) per name of `header_names()`, in that order.
 ///
-/// `results` is a Float64Array of 4: `[secretIndex, timestamp or NaN, idKind, code]`.
+/// `results` is a Float64Array of 6: `[secretIndex, timestamp or NaN, idKind, code,
+/// idLength, keyKind]`.
 /// - verify: on success `code` is 0 and it returns the id's bytes as a latin1 string
 ///   (or undefined); `idKind` is 0 (no id), 1 (ASCII), 2 (UTF-8) or 3 (not UTF-8).
 ///   On a core error `code` is its number in `hooksig::CODES` and it returns the message.
+/// - verifyKeyed: as verify, but on success it returns the id's bytes followed by the
+///   replay key's UTF-8 bytes as one latin1 string, `idLength` bytes of id first; `keyKind`
+///   is 1 (ASCII) or 2 (UTF-8).
 /// - isValid: true or false; a configuration error (a missing URL) sets `code` and
 ///   returns the message.
 ///
@@ -64,17 +77,18 @@ pub fn bound_functions<'env>(
     let bound = Rc::new(Bound {
         verifier: Arc::clone(verifier),
         names: verifier.header_names().map(Box::from).collect(),
-        results: UnsafeCell::new([0.0; 4]),
+        results: UnsafeCell::new([0.0; RESULTS]),
         scratch: Cell::new(None),
     });
     let verify = bound_function(raw, b"verify\0", verify_callback, &bound)?;
     let is_valid = bound_function(raw, b"isValid\0", is_valid_callback, &bound)?;
     let results = results_array(raw, &bound)?;
+    let keyed = bound_function(raw, b"verifyKeyed\0", verify_keyed_callback, &bound)?;
     let mut array = ptr::null_mut();
     // SAFETY: a live env and a valid out-pointer.
-    let status = unsafe { sys::napi_create_array_with_length(raw, 3, &mut array) };
+    let status = unsafe { sys::napi_create_array_with_length(raw, 4, &mut array) };
     check(status, "creating an array")?;
-    for (index, function) in [verify, is_valid, results].into_iter().enumerate() {
+    for (index, function) in [verify, is_valid, results, keyed].into_iter().enumerate() {
         // SAFETY: live handles of this call.
         let status = unsafe { sys::napi_set_element(raw, array, index as u32, function) };
         check(status, "filling an array")?;
@@ -89,13 +103,13 @@ fn results_array(env: sys::napi_env, bound: &Rc<Bound>) -> Result<sys::napi_valu
         .cast_mut()
         .cast::<std::ffi::c_void>();
     let mut buffer = ptr::null_mut();
-    // SAFETY: the memory is the 32 bytes of `results`, alive while `hint`'s Rc is, which
-    // the finalizer releases once V8 no longer needs the memory.
+    // SAFETY: the memory is the bytes of `results`, alive while `hint`'s Rc is, which the
+    // finalizer releases once V8 no longer needs the memory.
     let status = unsafe {
         sys::napi_create_external_arraybuffer(
             env,
             bound.results.get().cast(),
-            std::mem::size_of::<[f64; 4]>(),
+            std::mem::size_of::<Results>(),
             Some(release_results),
             hint,
             &mut buffer,
@@ -107,12 +121,12 @@ fn results_array(env: sys::napi_env, bound: &Rc<Bound>) -> Result<sys::napi_valu
         check(status, "creating the results buffer")?;
     }
     let mut array = ptr::null_mut();
-    // SAFETY: a live ArrayBuffer of 32 bytes holds four f64 at offset 0.
+    // SAFETY: a live ArrayBuffer of `Results`' size holds that many f64 at offset 0.
     let status = unsafe {
         sys::napi_create_typedarray(
             env,
             sys::TypedarrayType::float64_array,
-            4,
+            RESULTS,
             buffer,
             0,
             &mut array,
@@ -216,43 +230,77 @@ unsafe extern "C" fn verify_callback(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    guard(env, |env| {
-        let call = Call::read(env, info)?;
-        // SAFETY: only this thread's functions write `results`, and not during this borrow.
-        let results = unsafe { &mut *call.bound.results.get() };
-        let mut result = ptr::null_mut();
-        let status = match call.verify() {
-            Ok(verified) => {
-                let id_kind = match verified.id {
-                    None => 0.0,
-                    Some(id) if id.is_ascii() => 1.0,
-                    Some(id) if std::str::from_utf8(id).is_ok() => 2.0,
-                    Some(_) => 3.0,
-                };
-                // A timestamp has at most 18 digits; above 2^53 the nearest double is given.
-                let timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
-                *results = [verified.secret_index as f64, timestamp, id_kind, 0.0];
-                match verified.id {
-                    // SAFETY: a live env and a valid out-pointer.
-                    None => unsafe { sys::napi_get_undefined(env, &mut result) },
-                    // SAFETY: latin1 takes any bytes; the length is given; `result` is an
-                    // out-pointer.
-                    Some(id) => unsafe {
-                        sys::napi_create_string_latin1(
-                            env,
-                            id.as_ptr().cast(),
-                            id.len() as isize,
-                            &mut result,
-                        )
-                    },
+    guard(env, |env| verify_call(env, info, false))
+}
+
+/// `verifyKeyed(body, ...values[, now, url, method])`: see [`bound_functions`].
+unsafe extern "C" fn verify_keyed_callback(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    guard(env, |env| verify_call(env, info, true))
+}
+
+/// The body of `verify` and `verifyKeyed`.
+fn verify_call(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+    keyed: bool,
+) -> std::result::Result<sys::napi_value, Failure> {
+    let call = Call::read(env, info)?;
+    // SAFETY: only this thread's functions write `results`, and not during this borrow.
+    let results = unsafe { &mut *call.bound.results.get() };
+    let mut result = ptr::null_mut();
+    let status = match call.verify() {
+        Ok(verified) => {
+            let id_kind = match verified.id {
+                None => 0.0,
+                Some(id) if id.is_ascii() => 1.0,
+                Some(id) if std::str::from_utf8(id).is_ok() => 2.0,
+                Some(_) => 3.0,
+            };
+            // A timestamp has at most 18 digits; above 2^53 the nearest double is given.
+            let timestamp = verified.timestamp.map_or(f64::NAN, |t| t as f64);
+            let id = verified.id.unwrap_or_default();
+            results[..4].copy_from_slice(&[verified.secret_index as f64, timestamp, id_kind, 0.0]);
+            if keyed {
+                let key = call.bound.verifier.replay_key(&verified);
+                results[4] = id.len() as f64;
+                results[5] = if key.is_ascii() { 1.0 } else { 2.0 };
+                let mut both = Vec::with_capacity(id.len() + key.len());
+                both.extend_from_slice(id);
+                both.extend_from_slice(key.as_bytes());
+                // SAFETY: latin1 takes any bytes; the length is given; `result` is an
+                // out-pointer.
+                unsafe {
+                    sys::napi_create_string_latin1(
+                        env,
+                        both.as_ptr().cast(),
+                        both.len() as isize,
+                        &mut result,
+                    )
+                }
+            } else if verified.id.is_none() {
+                // SAFETY: a live env and a valid out-pointer.
+                unsafe { sys::napi_get_undefined(env, &mut result) }
+            } else {
+                // SAFETY: latin1 takes any bytes; the length is given; `result` is an
+                // out-pointer.
+                unsafe {
+                    sys::napi_create_string_latin1(
+                        env,
+                        id.as_ptr().cast(),
+                        id.len() as isize,
+                        &mut result,
+                    )
                 }
             }
-            Err(Failure::Core(err)) => return report(env, results, &err),
-            Err(argument) => return Err(argument),
-        };
-        check(status, "returning the id")?;
-        Ok(result)
-    })
+        }
+        Err(Failure::Core(err)) => return report(env, results, &err),
+        Err(argument) => return Err(argument),
+    };
+    check(status, "returning the id")?;
+    Ok(result)
 }
 
 /// `isValid(body, ...values[, now, url, method])`: see [`bound_functions`].
@@ -282,7 +330,7 @@ unsafe extern "C" fn is_valid_callback(
 /// Reports a core error: its number in `results[3]`, its message as the return value.
 fn report(
     env: sys::napi_env,
-    results: &mut [f64; 4],
+    results: &mut Results,
     err: &hooksig::Error,
 ) -> std::result::Result<sys::napi_value, Failure> {
     results[3] = f64::from(err.info().number);

@@ -13,6 +13,7 @@
 
 mod bytes;
 mod fast;
+mod replay;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,12 +68,16 @@ pub struct ConfigArgs {
     /// Whether `tolerance` overrides the scheme's window (then absent means no window).
     pub tolerance_given: bool,
     pub tolerance: Option<Either<f64, BigInt>>,
+    /// The start of every replay key (default: the preset's name).
+    pub namespace: Option<String>,
+    /// How long a claim lives without a replay window, in seconds (default 24 h).
+    pub replay_ttl: Option<Either<f64, BigInt>>,
 }
 
 /// Builds a core config from the arguments the JS layer prepared.
 fn config(args: &ConfigArgs) -> Result<Config, &'static str> {
-    let scheme = Scheme::from_text(&args.scheme).map_err(core_error)?;
-    let mut config = Config::new(scheme);
+    // A preset keeps its name as the replay namespace.
+    let mut config = Config::from_text(&args.scheme).map_err(core_error)?;
     for secret in &args.secrets {
         config = config.secret(&secret[..]);
     }
@@ -91,6 +96,12 @@ fn config(args: &ConfigArgs) -> Result<Config, &'static str> {
             None => None,
         };
         config = config.tolerance(tolerance);
+    }
+    if let Some(namespace) = &args.namespace {
+        config = config.namespace(namespace.as_str());
+    }
+    if let Some(ttl) = &args.replay_ttl {
+        config = config.replay_ttl(seconds(ttl, "replayTtl")?);
     }
     Ok(config)
 }
@@ -117,6 +128,21 @@ pub struct NativeVerified {
     pub id: Option<String>,
     /// The id's bytes, as sent.
     pub id_bytes: Option<Buffer>,
+    /// The replay key, when asked for.
+    pub replay_key: Option<String>,
+}
+
+/// What to answer a provider's handshake (the core's `Reply`).
+#[napi(object)]
+pub struct NativeReply {
+    pub status: u32,
+    pub content_type: String,
+    /// `[name, value, ...]`.
+    pub headers: Vec<String>,
+    /// The body, as text (a challenge of printable ASCII, or JSON).
+    pub body: String,
+    /// The secret the provider handed over (Asana), to store.
+    pub secret: Option<String>,
 }
 
 /// Verifies webhook requests for one scheme under its secrets and public keys (wrapped by
@@ -137,7 +163,8 @@ impl NativeVerifier {
         })
     }
 
-    /// Verifies a request: `headers` is a flat `[name, value, ...]` list.
+    /// Verifies a request: `headers` is a flat `[name, value, ...]` list. With `key`, the
+    /// answer carries the replay key.
     #[napi]
     pub fn verify(
         &self,
@@ -146,16 +173,9 @@ impl NativeVerifier {
         now: Option<Either<f64, BigInt>>,
         url: Option<Bytes>,
         method: Option<Bytes>,
+        key: Option<bool>,
     ) -> Result<NativeVerified, &'static str> {
-        if headers.len() % 2 == 1 {
-            return Err(argument_error(
-                "headers must be a flat list of name, value pairs",
-            ));
-        }
-        let pairs: Vec<(&[u8], &[u8])> = headers
-            .chunks_exact(2)
-            .map(|pair| (&pair[0].0[..], &pair[1].0[..]))
-            .collect();
+        let pairs = pairs(&headers)?;
         let now = now.as_ref().map(|n| seconds(n, "now")).transpose()?;
         let verified = self
             .inner
@@ -167,7 +187,62 @@ impl NativeVerifier {
             timestamp: verified.timestamp.map(|t| t as f64),
             id: verified.id_str().map(str::to_owned),
             id_bytes: verified.id.map(|id| id.to_vec().into()),
+            replay_key: key
+                .unwrap_or(false)
+                .then(|| self.inner.replay_key(&verified)),
         })
+    }
+
+    /// Answers a provider's handshake, or returns null for any other request; a signed
+    /// handshake that does not verify throws as verify does. `headers` as for verify.
+    #[napi]
+    pub fn handshake(
+        &self,
+        body: &[u8],
+        headers: Vec<Bytes>,
+        now: Option<Either<f64, BigInt>>,
+        url: Option<Bytes>,
+        method: Option<Bytes>,
+    ) -> Result<Option<NativeReply>, &'static str> {
+        let pairs = pairs(&headers)?;
+        let now = now.as_ref().map(|n| seconds(n, "now")).transpose()?;
+        let Some(reply) = self
+            .inner
+            .handshake(body, &pairs, &context(now, &url, &method))
+            .map_err(core_error)?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(NativeReply {
+            status: u32::from(reply.status),
+            content_type: reply.content_type.to_owned(),
+            headers: reply
+                .headers
+                .into_iter()
+                .flat_map(|(name, value)| [name.to_owned(), value])
+                .collect(),
+            body: String::from_utf8_lossy(&reply.body).into_owned(),
+            secret: reply.secret,
+        }))
+    }
+
+    /// Whether the scheme has a handshake (the helpers ask `handshake` only then).
+    #[napi]
+    pub fn has_handshake(&self) -> bool {
+        self.inner.scheme().handshake.is_some()
+    }
+
+    /// The start of every replay key.
+    #[napi]
+    pub fn namespace(&self) -> String {
+        self.inner.namespace().to_owned()
+    }
+
+    /// How long a claim of a verified delivery lives, in seconds.
+    #[napi]
+    pub fn replay_ttl(&self) -> f64 {
+        // At most 2^64 - 1; above 2^53 the nearest double is given.
+        self.inner.replay_ttl() as f64
     }
 
     /// Returns `[verify, isValid]`, the per-request functions of `fast.rs`.
@@ -211,6 +286,22 @@ impl NativeVerifier {
     pub fn secret_count(&self) -> u32 {
         u32::try_from(self.inner.secret_count()).unwrap_or(u32::MAX)
     }
+}
+
+/// A header's name and value.
+type Pair<'a> = (&'a [u8], &'a [u8]);
+
+/// The `(name, value)` pairs of a flat `[name, value, ...]` list.
+fn pairs(headers: &[Bytes]) -> Result<Vec<Pair<'_>>, &'static str> {
+    if headers.len() % 2 == 1 {
+        return Err(argument_error(
+            "headers must be a flat list of name, value pairs",
+        ));
+    }
+    Ok(headers
+        .chunks_exact(2)
+        .map(|pair| (&pair[0].0[..], &pair[1].0[..]))
+        .collect())
 }
 
 /// Produces a scheme's signature headers (wrapped by `Signer` in JS).

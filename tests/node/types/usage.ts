@@ -3,8 +3,13 @@
 
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import express from 'express'
+import { createClient } from 'redis'
 import {
   ConfigurationError,
+  MemoryReplayStore,
+  RedisReplayStore,
+  Reply,
+  ReplayStoreError,
   Signer,
   VerificationError,
   Verifier,
@@ -12,6 +17,7 @@ import {
   presets,
   type ConfigurationCode,
   type PresetName,
+  type ReplayStore,
   type Scheme,
   type Verified,
   type VerificationCode,
@@ -132,5 +138,67 @@ export async function handle(request: Request): Promise<Response> {
   return new Response(`${body.id} ${rawBody.length} ${r.secretIndex}`)
 }
 
+// Handshakes and replay protection.
+const dropbox = new Verifier('dropbox', { secret: 'app-secret', namespace: 'dropbox-prod', replayTtl: 3600 })
+const reply: Reply | null = dropbox.handshake('', {}, { method: 'GET', url: 'https://example.com/hook?challenge=x' })
+if (reply !== null) {
+  const status: number = reply.status
+  const pairs: ReadonlyArray<readonly [string, string]> = reply.headers
+  const handed: string | null = reply.secret
+  console.log(status, pairs, reply.contentType, reply.body, handed)
+}
+const hasHandshake: boolean = dropbox.hasHandshake
+const namespace: string = dropbox.namespace
+const replayKey: string = result.replayKey
+const replayTtl: number = result.replayTtl + dropbox.replayTtl
+const memory = new MemoryReplayStore({ maxKeys: 1000 })
+const first: boolean = memory.claim(replayKey, replayTtl)
+memory.release(replayKey)
+const held: number = memory.size + memory.maxKeys
+const client = createClient({ url: 'redis://127.0.0.1:6379', disableOfflineQueue: true })
+const redisStore = new RedisReplayStore(client, { prefix: 'app:' })
+export async function claimIt(): Promise<boolean> {
+  try {
+    return await redisStore.claim(replayKey, replayTtl)
+  } catch (err) {
+    if (err instanceof ReplayStoreError) console.log(err.code, err.cause)
+    return false
+  }
+}
+const own: ReplayStore = {
+  claim: async () => true,
+  release: () => undefined,
+}
+app.post(
+  '/hooks/asana',
+  webhook('asana', {
+    secret: 'stored-earlier',
+    onSecret: async (secret, req) => {
+      console.log(secret.length, req.url)
+      return true
+    },
+    replay: memory,
+  }),
+)
+app.use(
+  '/hooks/meta',
+  webhook('meta', {
+    secret: 'app-secret',
+    params: { verify_token: 'vt' },
+    replay: redisStore,
+    onStoreError: 'allow',
+    duplicateStatus: 208,
+    duplicateBody: { duplicate: true },
+  }),
+)
+export const GET_AND_POST = webhookHandler('okta', { secret: 'Bearer x', replay: own, onSecret: () => false }, () =>
+  Response.json({ ok: true }),
+)
+// @ts-expect-error: onStoreError is 'fail' or 'allow'
+webhook('github', { secret: 's', replay: memory, onStoreError: 'ignore' })
+// @ts-expect-error: a store has claim and release
+webhook('github', { secret: 's', replay: {} })
+
 console.log(ts, id, index, ok, tolerance, count, header, headers, names, svix, wrong, needs, idBytes)
+console.log(hasHandshake, namespace, first, held)
 console.log(discord, preset, ecdsa, mailgun, presetNames, notPreset)
