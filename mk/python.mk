@@ -12,7 +12,7 @@ PY_VENV := .venv
 PY := $(PY_VENV)/bin/python
 PY_STAMP := $(PY_VENV)/.requirements-installed
 
-.PHONY: python-venv python-build test-python lint-python bench-python
+.PHONY: python-venv python-build python-redis test-python lint-python bench-python
 
 # The venv and its dependencies, again only when the requirements change.
 $(PY_STAMP): tests/python/requirements.txt
@@ -27,8 +27,14 @@ python-venv: $(PY_STAMP)
 python-build: python-venv
 	VIRTUAL_ENV=$(abspath $(PY_VENV)) $(PY_VENV)/bin/maturin develop --release --quiet
 
-## test-python: vectors (3 header forms), API, peers as oracles, threads, real servers.
-test-python: python-build
+# redis-server for the replay tests (the suite starts its own on a free port): installed by
+# .ci/install-redis.sh when missing and running as root; otherwise the suite says how.
+python-redis:
+	@command -v redis-server >/dev/null || [ "$$(id -u)" != 0 ] || bash .ci/install-redis.sh
+
+## test-python: vectors (3 header forms), API, peers as oracles, threads, real servers,
+## replay protection across two server processes sharing a real Redis.
+test-python: python-build python-redis
 	$(PY) -m pytest tests/python -q
 
 ## lint-python: ruff, mypy --strict on the package, tests, examples and bench, stubtest.

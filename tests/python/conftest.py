@@ -1,8 +1,10 @@
-"""Shared fixtures: the repository paths and real servers on 127.0.0.1."""
+"""Shared fixtures: the repository paths and real servers on 127.0.0.1 (the examples, uvicorn
+and werkzeug in a thread, and redis-server)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -15,6 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
+import redis
 import uvicorn
 from werkzeug.serving import make_server
 
@@ -114,3 +117,88 @@ def serve_wsgi(app: Any) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+class RedisServer:
+    """A real redis-server on a free loopback port, persistence off, that a test can stop
+    and start again on the same port (the replay tests' store)."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError(
+                "redis-server is missing: `bash .ci/install-redis.sh` installs it "
+                "(make test-python runs it when it can)"
+            )
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+        self.start()
+
+    def start(self) -> None:
+        assert self.process is None, "already running"
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        client = redis.Redis(port=self.port, socket_timeout=1)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.RedisError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        client.close()
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, socket_timeout=5, socket_connect_timeout=5)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_db(redis_server: RedisServer) -> Iterator[RedisServer]:
+    """The session's Redis, running and emptied for this test."""
+    if redis_server.process is None:
+        redis_server.start()
+    client = redis_server.client()
+    client.flushall()
+    client.close()
+    yield redis_server
+    if redis_server.process is None:
+        redis_server.start()
