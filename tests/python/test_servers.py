@@ -96,6 +96,14 @@ def test_example_rejects_a_replayed_webhook(example: Server) -> None:
     assert response.json() == {"error": "timestamp_too_old"}
 
 
+def test_example_answers_a_duplicate_once_processed(example: Server) -> None:
+    body, headers = aghanim_request({**ITEM_ADD, "event_id": "whevt_duplicate_test"})
+    first = httpx.post(example.url + PATH, content=body, headers=headers)
+    assert (first.status_code, first.json()["status"]) == (200, "ok")
+    again = httpx.post(example.url + PATH, content=body, headers=headers)
+    assert (again.status_code, again.json()) == (200, {"status": "duplicate"})
+
+
 def test_example_answers_400_to_an_unknown_event(example: Server) -> None:
     body, headers = aghanim_request({"event_type": "no.such.event", "event_data": {}})
     response = httpx.post(example.url + PATH, content=body, headers=headers)
