@@ -25,7 +25,7 @@ load-native:
 	cargo build --release -p hooksig-cli -p hooksig-c
 
 ## load: wrk, $(LOAD_SECONDS) s per app after a $(LOAD_WARMUP) s warm-up, 127.0.0.1 only.
-load: load-deps load-native python-build node-build ruby-deps
+load: load-deps load-native python-build python-redis node-build ruby-deps
 	python3 load/run.py --seconds $(LOAD_SECONDS) --warmup $(LOAD_WARMUP) \
 		--threads $(LOAD_THREADS) --connections $(LOAD_CONNECTIONS) $(LOAD_ARGS)
 
