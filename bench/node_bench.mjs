@@ -3,7 +3,7 @@
 //
 //   node bench/node_bench.mjs            (or `make bench-node`; the addon is built in release mode)
 //   BENCH_ROUNDS=21 BENCH_MS=40 node bench/node_bench.mjs     (more rounds, steadier medians)
-//   BENCH_ONLY=matrix|asymmetric|peers   (one section)
+//   BENCH_ONLY=matrix|asymmetric|peers|replay   (one section)
 //
 // The matrix: shapes {github (1 signed header), aghanim and noyo (2), standard-webhooks (3)}
 // x containers {only the signed headers; a 12-header request as a req.headers-style object
@@ -21,6 +21,12 @@
 // crypto.verify with a KeyObject made once, the signature decoded and the message
 // concatenated per call. Peer rows: standardwebhooks, svix, stripe, octokit at 1 KiB.
 //
+// Replay rows (issue 11): `claim` on the memory store (the core's, through the addon) and on
+// Redis over loopback (a redis-server started here on a free port, persistence off, through
+// the `redis` package's client): one claim awaited at a time (the latency a request waits),
+// and 100 in flight (what one process can push through). Redis rows are wall-clock times:
+// the time is the round trip, not this process's CPU.
+//
 // Timing: every contestant of a cell runs back to back in each round (the order flips every
 // round), so load that comes and goes hits them alike. A time is the process CPU time
 // (user + system, process.cpuUsage) per call, median over the rounds: on a shared machine
@@ -31,7 +37,9 @@ import crypto from 'node:crypto'
 import os from 'node:os'
 import { execSync } from 'node:child_process'
 import { createRequire } from 'node:module'
-import { Verifier, Signer } from 'hooksig'
+import { spawn } from 'node:child_process'
+import net from 'node:net'
+import { Verifier, Signer, MemoryReplayStore, RedisReplayStore } from 'hooksig'
 import { Webhook as StandardWebhook } from 'standardwebhooks'
 import { Webhook as SvixWebhook } from 'svix'
 import { verify as octokitVerify } from '@octokit/webhooks-methods'
@@ -367,6 +375,116 @@ async function peers() {
   console.log('')
 }
 
+/** Calls the async `fn` repeatedly for about `ms` of wall-clock time; returns ns per call. */
+async function timeWall(fn, ms) {
+  let n = 1
+  for (;;) {
+    const start = process.hrtime.bigint()
+    for (let i = 0; i < n; i++) await fn()
+    const ns = Number(process.hrtime.bigint() - start)
+    if (ns >= ms * 1e6 || n >= 1 << 20) return ns / n
+    n = ns < 1e6 ? n * 10 : Math.ceil((n * ms * 1e6) / ns) + 1
+  }
+}
+
+async function freePort() {
+  const server = net.createServer()
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function replay() {
+  console.log('## Replay stores: claim (issue 11)\n')
+  // The memory store: a claim of a new key (the key made per call, as a helper has it), of a
+  // key held (a duplicate), and a release; CPU time per call.
+  const memory = new MemoryReplayStore()
+  let n = 0
+  const held = 'stripe:evt_1Nxyz0held'
+  memory.claim(held, 660)
+  const samples = interleave(
+    {
+      'claim, a new key': () => memory.claim(`stripe:evt_${n++}`, 660),
+      'claim, a key held (duplicate)': () => !memory.claim(held, 660),
+      'claim + release': () => {
+        const key = `svix:msg_${n++}`
+        memory.claim(key, 660)
+        memory.release(key)
+        return true
+      },
+      'the key alone (template string)': () => `stripe:evt_${n++}`.length > 0,
+    },
+    ROUND_MS,
+  )
+  console.log('| MemoryReplayStore (the core, via the addon) | CPU time per call |')
+  console.log('|---|---:|')
+  for (const [name, times] of Object.entries(samples)) console.log(`| ${name} | ${fmt(median(times))} |`)
+  console.log('')
+
+  // Redis over loopback.
+  let createClient
+  try {
+    ;({ createClient } = await import('redis'))
+  } catch {
+    console.log('(the redis package is not installed: npm install)\n')
+    return
+  }
+  const port = await freePort()
+  const server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
+  try {
+    const client = createClient({ url: `redis://127.0.0.1:${port}`, disableOfflineQueue: true })
+    client.on('error', () => {})
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.connect()
+        break
+      } catch (err) {
+        if (attempt > 100) throw err
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    }
+    const store = new RedisReplayStore(client)
+    const version = (await client.info('server')).match(/redis_version:(\S+)/)[1]
+    const rows = {
+      'store.claim, a new key, one at a time': () => store.claim(`stripe:evt_${n++}`, 660),
+      'store.claim, a key held, one at a time': () => store.claim(held, 660),
+      'client.set NX PX directly, one at a time': () => client.set(`raw:evt_${n++}`, '1', { NX: true, PX: 660000 }),
+      'store.claim, 100 in flight (per claim)': async () => {
+        const batch = []
+        for (let i = 0; i < 100; i++) batch.push(store.claim(`stripe:evt_${n++}`, 660))
+        await Promise.all(batch)
+      },
+    }
+    await store.claim(held, 660)
+    const wall = Object.fromEntries(Object.keys(rows).map((name) => [name, []]))
+    const names = Object.keys(rows)
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of round % 2 === 0 ? names : [...names].reverse()) {
+        const ns = await timeWall(rows[name], ROUND_MS * 2)
+        wall[name].push(name.includes('100 in flight') ? ns / 100 : ns)
+      }
+    }
+    console.log(`| RedisReplayStore, redis-server ${version} on 127.0.0.1 | wall-clock time per claim | claims/s |`)
+    console.log('|---|---:|---:|')
+    for (const [name, times] of Object.entries(wall)) {
+      const ns = median(times)
+      console.log(`| ${name} | ${fmt(ns)} | ${Math.round(1e9 / ns).toLocaleString('en-US')} |`)
+    }
+    console.log('')
+    await client.flushAll()
+    client.destroy()
+  } finally {
+    server.kill('SIGTERM')
+  }
+}
+
 function machine() {
   let lscpu
   try {
@@ -396,6 +514,7 @@ console.log(
 if (!ONLY || ONLY === 'matrix') matrix()
 if (!ONLY || ONLY === 'asymmetric') asymmetric()
 if (!ONLY || ONLY === 'peers') await peers()
+if (!ONLY || ONLY === 'replay') await replay()
 console.log(
   `load average at end: ${os
     .loadavg()

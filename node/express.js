@@ -165,25 +165,40 @@ function sendReply(res, reply) {
 }
 
 /**
- * Releases the claim of `key` when the response starts with a 5xx status (the handler
- * failed, or threw and Express's error handler answered), before the answer leaves: the
- * socket is corked until the store has released it, so that the provider's retry, sent on
- * seeing the 5xx, finds the claim gone.
+ * Releases the claim of `key` when the handler's answer has a 5xx status (the handler
+ * failed, or threw and Express's error handler answered), before that answer leaves: its
+ * writes wait for the store, so that the provider's retry, sent on seeing the 5xx, finds the
+ * claim gone. (Corking the socket would not do: `res.end()` uncorks it fully.)
  */
 function releaseOn5xx(res, replay, key) {
-  const writeHead = res.writeHead
-  let released = false
-  res.writeHead = function hooksigWriteHead(statusCode, ...rest) {
-    if (!released && Number(statusCode) >= 500) {
-      released = true
-      const pending = release(replay, key)
-      const socket = res.socket
-      if (pending !== undefined && socket && typeof socket.cork === 'function') {
-        socket.cork()
-        pending.finally(() => socket.uncork())
-      }
-    }
-    return writeHead.call(this, statusCode, ...rest)
+  const write = res.write
+  const end = res.end
+  let checked = false
+  let queue = null // the writes made while the release is pending: [method, args]
+  const check = () => {
+    if (checked) return
+    checked = true
+    if (!(res.statusCode >= 500)) return
+    const pending = release(replay, key)
+    if (pending === undefined) return
+    queue = []
+    pending.then(() => {
+      const waiting = queue
+      queue = null
+      for (const [method, args] of waiting) method.apply(res, args)
+    })
+  }
+  res.write = function hooksigWrite(...args) {
+    check()
+    if (queue === null) return write.apply(this, args)
+    queue.push([write, args])
+    return true
+  }
+  res.end = function hooksigEnd(...args) {
+    check()
+    if (queue === null) return end.apply(this, args)
+    queue.push([end, args])
+    return this
   }
 }
 
