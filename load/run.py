@@ -102,6 +102,7 @@ REPLAY_APPS = [
         [".venv/bin/python", "examples/fastapi/server.py", "--port", "PORT"],
         "/webhooks/aghanim",
     ),
+    ReplayApp("express", ["node", "examples/express/server.js"], "/webhooks/aghanim"),
 ]
 
 

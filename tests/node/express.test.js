@@ -5,7 +5,10 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
+const fs = require('node:fs')
 const http = require('node:http')
+const os = require('node:os')
+const path = require('node:path')
 const express = require('express')
 const { createApp } = require('../../examples/express/server.js')
 const { webhook, captureRawBody } = require('hooksig/express')
@@ -128,6 +131,29 @@ test('the Express example: Aghanim and Noyo handlers', async (t) => {
     })
     assert.deepEqual(answer, [403, { error: 'invalid_header' }])
   })
+})
+
+test('the Express example with replay protection: each delivery processed once, logged', async (t) => {
+  const { replayStore } = require('../../examples/express/server.js')
+  assert.equal(await replayStore({}), undefined, 'no REDIS_URL: no replay protection')
+  assert.equal(await replayStore({ REDIS_URL: 'redis://127.0.0.1:1', REPLAY: 'off' }), undefined)
+  const replay = await replayStore({ REPLAY: 'memory' })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hooksig-example-'))
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const processedLog = path.join(dir, 'processed')
+  const { url, stop } = await listen(createApp({ aghanimSecret: AGHANIM, noyoSecret: NOYO, replay, processedLog }))
+  t.after(stop)
+  const ts = now()
+  const body = JSON.stringify({ event_type: 'player.verify', event_id: 'whevt_1', event_data: { player_id: 'p-1' } })
+  const headers = {
+    'x-aghanim-signature': providerSignature(AGHANIM, ts, body),
+    'x-aghanim-signature-timestamp': String(ts),
+  }
+  const first = await post(`${url}/webhooks/aghanim`, body, headers)
+  assert.deepEqual([first.status, first.json], [200, { player_id: 'p-1' }])
+  const again = await post(`${url}/webhooks/aghanim`, body, headers)
+  assert.deepEqual([again.status, again.json], [200, { status: 'duplicate' }])
+  assert.equal(fs.readFileSync(processedLog, 'utf8'), 'whevt_1\n')
 })
 
 test('the middleware sees the raw bytes whatever parser runs elsewhere', async (t) => {
