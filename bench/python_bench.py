@@ -18,6 +18,12 @@ Run: ``make bench-python`` (builds the native module in release mode first), or
    P-256) against ``cryptography``'s ``verify`` with the key loaded once.
 3. **Peers**: ``standardwebhooks``, ``svix`` and ``stripe`` from PyPI against hooksig's
    matching preset.
+4. **Replay** (issue 11; ``--only replay``, not in the default run): ``claim`` on the core's
+   memory store (a new key, a duplicate, claim + release) in thread CPU time; ``claim`` on Redis
+   over loopback (a redis-server this run starts on a free port, persistence off) through
+   ``RedisReplayStore``, ``AsyncRedisReplayStore`` and the bare ``redis`` client's ``SET NX PX``,
+   in wall time (a round trip is mostly waiting); and what reading ``Verified.replay_key``
+   adds to a verification (the key is made on first read).
 
 Every contestant verifies the same valid request and must accept it (and refuse it with the
 body changed). Timing: 25 rounds over all contestants of a cell, interleaved (the order
@@ -31,6 +37,7 @@ median over the rounds of the same ratio taken per round.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -38,6 +45,7 @@ import hmac
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +56,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+import redis
+import redis.asyncio
 import standardwebhooks
 import stripe
 import svix
@@ -703,6 +713,190 @@ def gil_experiment() -> None:
         )
 
 
+# --- replay stores (issue 11) ------------------------------------------------------------------
+
+
+def start_redis() -> tuple[subprocess.Popen[bytes], int]:
+    """redis-server on a free loopback port, persistence off (stopped by the caller)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--loglevel",
+            "warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    client = redis.Redis(port=port)
+    for _ in range(300):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    client.close()
+    return process, port
+
+
+def replay(budget: float) -> list[dict[str, Any]]:
+    """The replay stores' ``claim`` and the cost of reading ``replay_key``."""
+    rows: list[dict[str, Any]] = []
+    n_keys = 240_000
+    keys = [f"aghanim:sig:{i:064x}" for i in range(n_keys)]
+
+    # The memory store, thread CPU time: each batch claims keys no batch claimed before.
+    def fresh_claims() -> Callable[[], object]:
+        store = hooksig.MemoryReplayStore()
+        it = iter(keys)
+        claim = store.claim
+        return lambda: claim(next(it), 660)
+
+    def duplicate_claims() -> Callable[[], object]:
+        store = hooksig.MemoryReplayStore()
+        store.claim(keys[0], 660)
+        key = keys[0]
+        claim = store.claim
+        return lambda: claim(key, 660)
+
+    def claim_release() -> Callable[[], object]:
+        store = hooksig.MemoryReplayStore()
+        key = keys[1]
+        claim, release = store.claim, store.release
+        return lambda: (claim(key, 660), release(key))
+
+    def key_iteration() -> Callable[[], object]:
+        it = iter(keys)
+        return lambda: next(it)
+
+    contestants = {
+        "memory: claim, a new key (store filling to 100 000, then evicting)": fresh_claims(),
+        "memory: claim, a duplicate": duplicate_claims(),
+        "memory: claim + release": claim_release(),
+        "(next key from the list, for reference)": key_iteration(),
+    }
+    # Fresh keys run out: a fixed batch (a few hundred microseconds), the list's share.
+    numbers = dict.fromkeys(contestants, n_keys // (ROUNDS + 5))
+    best = {name: float("inf") for name in contestants}
+    for r in range(ROUNDS):
+        order = list(contestants) if r % 2 == 0 else list(contestants)[::-1]
+        for name in order:
+            best[name] = min(best[name], batch_ns(contestants[name], numbers[name]))
+    for name, ns in best.items():
+        rows.append({"store": name, "clock": "thread CPU", "ns": ns})
+
+    # Redis over loopback, wall time.
+    process, port = start_redis()
+    try:
+        client = redis.Redis(port=port)
+        store = hooksig.RedisReplayStore(client)
+        counter = iter(range(10**9))
+
+        def redis_store() -> object:
+            return store.claim(f"k{next(counter)}", 660)
+
+        def redis_bare() -> object:
+            return client.set(f"hooksig:b{next(counter)}", 1, nx=True, px=660_000)
+
+        def redis_duplicate() -> object:
+            return store.claim("dup", 660)
+
+        wall: Mapping[str, Callable[[], object]] = {
+            "Redis (RedisReplayStore): claim, a new key": redis_store,
+            "Redis (RedisReplayStore): claim, a duplicate": redis_duplicate,
+            "Redis (redis.Redis.set nx px, bare client)": redis_bare,
+        }
+        n = 2000
+        best = {name: float("inf") for name in wall}
+        for r in range(ROUNDS // 5):
+            for name in wall if r % 2 == 0 else list(wall)[::-1]:
+                fn = wall[name]
+                start = time.perf_counter()
+                for _ in range(n):
+                    fn()
+                best[name] = min(best[name], (time.perf_counter() - start) / n * 1e9)
+
+        async def run_async() -> tuple[float, float]:
+            aclient = redis.asyncio.Redis(port=port)
+            astore = hooksig.AsyncRedisReplayStore(aclient)
+            seq = float("inf")
+            conc = float("inf")
+            for _ in range(ROUNDS // 5):
+                start = time.perf_counter()
+                for _ in range(n):
+                    await astore.claim(f"a{next(counter)}", 660)
+                seq = min(seq, (time.perf_counter() - start) / n * 1e9)
+                start = time.perf_counter()
+                for _ in range(n // 50):
+                    await asyncio.gather(
+                        *(astore.claim(f"c{next(counter)}", 660) for _ in range(50))
+                    )
+                conc = min(conc, (time.perf_counter() - start) / n * 1e9)
+            await aclient.aclose()
+            return seq, conc
+
+        seq, conc = asyncio.run(run_async())
+        best["Redis (AsyncRedisReplayStore): claim, one at a time"] = seq
+        best["Redis (AsyncRedisReplayStore): claim, 50 at once (per claim)"] = conc
+        client.close()
+    finally:
+        process.terminate()
+        process.wait()
+    for name, ns in best.items():
+        rows.append({"store": name, "clock": "wall", "ns": ns})
+
+    # What reading the replay key adds to a verification (made on first read).
+    for shape in ("github", "aghanim", "standard-webhooks"):
+        body = payload(1024)
+        secret = WHSEC if shape == "standard-webhooks" else SECRET
+        signer = hooksig.Signer(shape, secret=secret)
+        headers = containers(
+            signer.sign(body, id=MSG_ID) if shape == "standard-webhooks" else signer.sign(body)
+        )["request (dict)"]
+        verifier = hooksig.Verifier(shape, secret=secret)
+
+        def plain(v: hooksig.Verifier = verifier, h: Any = headers, b: bytes = body) -> object:
+            return v.verify(b, h)
+
+        def keyed(v: hooksig.Verifier = verifier, h: Any = headers, b: bytes = body) -> object:
+            return v.verify(b, h).replay_key
+
+        def eager(v: hooksig.Verifier = verifier, h: Any = headers, b: bytes = body) -> object:
+            return v.verify(b, h, replay_key=True).replay_key
+
+        figures, _ = race(
+            {
+                "verify": plain,
+                "verify, then replay_key (made on first read)": keyed,
+                "verify(replay_key=True), then replay_key": eager,
+            },
+            budget,
+        )
+        for name, ns in figures.items():
+            rows.append(
+                {"store": f"{shape} 1 KiB, request (dict): {name}", "clock": "thread CPU", "ns": ns}
+            )
+
+    print("### Replay stores")
+    print()
+    print("| what | clock | ns per call |")
+    print("|---|---|---:|")
+    for row in rows:
+        print(f"| {row['store']} | {row['clock']} | {row['ns']:,.0f} |")
+    print()
+    return rows
+
+
 def machine() -> str:
     model = "?"
     try:
@@ -750,6 +944,8 @@ def main() -> None:
         figures["peers"] = peers(budget)
     if "threads" in only:
         threads_table(budget)
+    if "replay" in only:
+        figures["replay"] = replay(budget)
     print(f"Load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.json:
         with open(args.json, "w") as f:

@@ -185,6 +185,7 @@ class Verifier:
         now: int | None = None,
         url: str | bytes | None = None,
         method: str | bytes | None = None,
+        replay_key: bool = False,
     ) -> Verified:
         """Verifies a request and returns what it established.
 
@@ -196,6 +197,9 @@ class Verifier:
                 public one), for schemes that sign it (:attr:`needs_url`).
             method: the request method (``"POST"``), for schemes that sign it
                 (:attr:`needs_method`).
+            replay_key: make :attr:`Verified.replay_key` now; pass True when you will read
+                it (to claim the delivery in a store): made later, on first read, it costs
+                one more verification of the request.
 
         Raises:
             MissingHeaderError, InvalidHeaderError, TimestampError, SignatureMismatchError:

@@ -177,12 +177,13 @@ class WebhookMiddleware:
                     # A provider checking the endpoint: answered here, never passed on.
                     await _send_reply(send, reply)
                     return
-            if verifier.needs_url or verifier.needs_method:
+            if verifier.needs_url or verifier.needs_method or self.replay is not None:
                 verified = verifier.verify(
                     body,
                     scope.get("headers", []),
                     url=self._url(scope) if verifier.needs_url else None,
-                    method=scope.get("method"),
+                    method=scope.get("method") if verifier.needs_method else None,
+                    replay_key=self.replay is not None,  # read below: made now, once
                 )
             else:
                 verified = verifier.verify(body, scope.get("headers", []))

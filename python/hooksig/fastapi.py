@@ -276,9 +276,13 @@ class WebhookBody:
                 )
                 if reply is not None:
                     raise WebhookHandshake(reply)
-            if self._needs_url or self._needs_method:
+            if self._needs_url or self._needs_method or self.replay is not None:
                 verified = self.verifier.verify(
-                    body, scope["headers"], url=self._url(request), method=scope["method"]
+                    body,
+                    scope["headers"],
+                    url=self._url(request),
+                    method=scope["method"] if self._needs_method else None,
+                    replay_key=self.replay is not None,  # read by _claim: made now, once
                 )
             else:
                 verified = self.verifier.verify(body, scope["headers"])

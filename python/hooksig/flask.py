@@ -153,8 +153,14 @@ def verify_webhook(
                             headers=reply.headers,
                             content_type=reply.content_type,
                         )
-                if needs_url or needs_method:
-                    verified = verifier.verify(body, headers, url=url(), method=request.method)
+                if needs_url or needs_method or claims is not None:
+                    verified = verifier.verify(
+                        body,
+                        headers,
+                        url=url(),
+                        method=request.method if needs_method else None,
+                        replay_key=claims is not None,  # read below: made now, once
+                    )
                 else:
                     verified = verifier.verify(body, headers)
             except VerificationError as error:

@@ -142,6 +142,13 @@ def test_a_request_changed_before_the_key_is_read() -> None:
     headers["X-Gitlab-Token"] = "other"
     with pytest.raises(RuntimeError, match="read replay_key before changing them"):
         _ = verified.replay_key
+    # Made at verify (replay_key=True), the key does not depend on the request after.
+    headers = {"X-Gitlab-Token": "token"}
+    made = verifier.verify(b"{}", headers, replay_key=True)
+    headers["X-Gitlab-Token"] = "other"
+    assert made.replay_key == "gitlab:body:" + hashlib.sha256(b"{}").hexdigest()
+    with pytest.raises(TypeError):
+        verifier.verify(b"{}", headers, replay_key="yes")  # type: ignore[arg-type]
     # Read first, the key stays.
     headers = {"X-Gitlab-Token": "token"}
     verified = verifier.verify(b"{}", headers)

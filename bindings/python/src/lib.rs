@@ -81,7 +81,8 @@ impl Verifier {
     }
 
     /// Verifies a request (raw body, headers) and returns what it established.
-    #[pyo3(signature = (body, headers, *, now=None, url=None, method=None))]
+    #[pyo3(signature = (body, headers, *, now=None, url=None, method=None, replay_key=false))]
+    #[allow(clippy::too_many_arguments)]
     fn verify(
         slf: &Bound<'_, Self>,
         body: &Bound<'_, PyAny>,
@@ -89,16 +90,19 @@ impl Verifier {
         now: Option<&Bound<'_, PyAny>>,
         url: Option<&Bound<'_, PyAny>>,
         method: Option<&Bound<'_, PyAny>>,
+        replay_key: bool,
     ) -> PyResult<Verified> {
         let py = slf.py();
         let this = slf.get();
         let now = input::optional(now, |n| input::seconds(n, "now"))?;
         // The replay key is made when first read, from the request kept here (references to
         // the caller's objects, nothing copied): making it at every verify cost 115-160 ns,
-        // 10-30 % of a small verification (bench/python.md, "The replay key"). A request that
-        // may change before then (a bytearray or memoryview body, headers as an iterator) gets
-        // its key now.
-        let later = (body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyString>())
+        // 10-30 % of a small verification (bench/python.md, "The replay key"). It is made now
+        // when the caller will read it (`replay_key=True`: the helpers with a store; reading
+        // it later verifies the request once more), and for a request that may change before
+        // then (a bytearray or memoryview body, headers as an iterator).
+        let later = !replay_key
+            && (body.is_instance_of::<PyBytes>() || body.is_instance_of::<PyString>())
             && !headers.is_instance_of::<PyIterator>();
         let key = PyOnceLock::new();
         let (found, request) = if later {
