@@ -395,7 +395,41 @@ async function freePort() {
   return port
 }
 
+/** The replay key's cost: made at verify (verifyKeyed, as the helpers with a store do) or never read. */
+function replayKeyCost() {
+  console.log('## The replay key (issue 11): made at verify, or only when read\n')
+  console.log(
+    '| shape | body | verify (key not made) | verify, key made (helpers with a store) | cost of the key | verify, then replayKey read (verified again) |',
+  )
+  console.log('|---|---|---:|---:|---:|---:|')
+  const require = createRequire(import.meta.url)
+  const { _internal } = require('hooksig')
+  for (const [label, size] of SIZES.slice(0, 2)) {
+    for (const shape of ['github', 'standard-webhooks']) {
+      const spec = SHAPES[shape]
+      const body = jsonBody(size)
+      const signed = new Signer(shape, { secret: spec.secret }).sign(body, { id: 'msg_2Lh3bd3C0uHB5GUQVcVbI8ib2vd' })
+      const h = Object.fromEntries(Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]))
+      const verifier = new Verifier(shape, { secret: spec.secret })
+      const samples = interleave(
+        {
+          plain: () => verifier.verify(body, h),
+          keyed: () => _internal.verifyKeyed(verifier, body, h),
+          read: () => verifier.verify(body, h).replayKey.length > 0,
+        },
+        ROUND_MS,
+      )
+      const cost = median(samples.keyed.map((ns, i) => ns - samples.plain[i]))
+      console.log(
+        `| ${shape} | ${label} | ${fmt(median(samples.plain))} | ${fmt(median(samples.keyed))} | ${fmt(cost)} | ${fmt(median(samples.read))} |`,
+      )
+    }
+  }
+  console.log('')
+}
+
 async function replay() {
+  replayKeyCost()
   console.log('## Replay stores: claim (issue 11)\n')
   // The memory store: a claim of a new key (the key made per call, as a helper has it), of a
   // key held (a duplicate), and a release; CPU time per call.

@@ -53,6 +53,7 @@ async function readBody(request, limit) {
       500,
       'raw_body_unavailable',
       'hooksig/fetch: the request body was already read; verify before reading it (or pass a clone())',
+      'HOOKSIG_RAW_BODY',
     )
   }
   const raw = Buffer.from(await request.arrayBuffer())

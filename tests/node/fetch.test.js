@@ -101,6 +101,20 @@ test('webhookHandler options and verifyRequest', async () => {
   await used.text()
   await assert.rejects(verifyRequest(used, verifier), (err) => err.code === 'raw_body_unavailable')
   await assert.rejects(verifyRequest({}, verifier), TypeError)
+  // webhookHandler answers it 500, with a process warning that says how to fix the app.
+  const warnings = []
+  const onWarning = (w) => warnings.push(w)
+  process.on('warning', onWarning)
+  try {
+    const spent = request()
+    await spent.text()
+    const answer = await webhookHandler(verifier, () => new Response('ok'))(spent)
+    assert.deepEqual([answer.status, await answer.json()], [500, { error: 'raw_body_unavailable' }])
+    await new Promise((resolve) => setImmediate(resolve))
+    assert.ok(warnings.some((w) => w.code === 'HOOKSIG_RAW_BODY' && /clone/.test(w.message)))
+  } finally {
+    process.off('warning', onWarning)
+  }
 })
 
 test('Content-Length: digits only (after trimming spaces) is a length; anything else is not', async () => {

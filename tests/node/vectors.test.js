@@ -11,15 +11,10 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const {
-  Verifier,
-  Signer,
-  Reply,
-  VerificationError,
-  ConfigurationError,
-  CONFIGURATION_CODES,
-  _internal,
-} = require('hooksig')
+const { inspect } = require('node:util')
+const hooksig = require('hooksig')
+
+const { Verifier, Signer, Reply, VerificationError, ConfigurationError, CONFIGURATION_CODES, _internal } = hooksig
 
 const VECTORS = path.join(__dirname, '..', 'vectors')
 
@@ -216,7 +211,7 @@ function runHandshake(c) {
         )
         if (reply.secret !== null) {
           // Neither inspect nor JSON shows a handed-over secret, nor the header echoing it.
-          const shown = require('node:util').inspect(reply) + JSON.stringify(reply)
+          const shown = inspect(reply) + JSON.stringify(reply)
           assert.ok(!shown.includes(reply.secret), `${label}: ${shown}`)
         }
       }

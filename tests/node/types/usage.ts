@@ -3,7 +3,6 @@
 
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import express from 'express'
-import { createClient } from 'redis'
 import {
   ConfigurationError,
   MemoryReplayStore,
@@ -17,6 +16,7 @@ import {
   presets,
   type ConfigurationCode,
   type PresetName,
+  type RedisClientLike,
   type ReplayStore,
   type Scheme,
   type Verified,
@@ -155,7 +155,8 @@ const memory = new MemoryReplayStore({ maxKeys: 1000 })
 const first: boolean = memory.claim(replayKey, replayTtl)
 memory.release(replayKey)
 const held: number = memory.size + memory.maxKeys
-const client = createClient({ url: 'redis://127.0.0.1:6379', disableOfflineQueue: true })
+// The redis package's own client is checked against RedisClientLike in usage-redis.ts.
+declare const client: RedisClientLike
 const redisStore = new RedisReplayStore(client, { prefix: 'app:' })
 export async function claimIt(): Promise<boolean> {
   try {
