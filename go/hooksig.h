@@ -86,6 +86,14 @@ typedef int32_t hooksig_code;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The memory replay store: the core's, for one process. Bounded (the oldest claim goes
+// first when it is full), each claim forgotten after its time to live, safe to share
+// between threads. Free it with [`hooksig_replay_store_free`].
+//
+// Apps on several instances share a Redis instead (one `SET key 1 NX PX ttl` per claim,
+// through the language's own client).
+typedef struct hooksig_replay_store hooksig_replay_store;
+
 // The headers [`hooksig_sign`] produced, NUL-terminated UTF-8 names and values. Free it
 // with [`hooksig_signed_free`].
 typedef struct hooksig_signed hooksig_signed;
@@ -120,7 +128,8 @@ typedef struct hooksig_header {
 
 // What a verifier or signer is built from. Zero-initialise it, then set a preset or a
 // scheme, the keys (secrets, public keys, or for a signer a private key), and optionally
-// params and a tolerance.
+// params, a tolerance, a replay namespace and a replay TTL. Fields are only ever added at
+// the end, each with zero meaning its default, so a zeroed config stays valid.
 typedef struct hooksig_config {
   // A preset name (`"github"`, `"stripe"`, ...) or, when it starts with `{`, a scheme in
   // JSON (as every binding reads a string); NULL when `scheme_json` is given.
@@ -153,6 +162,15 @@ typedef struct hooksig_config {
   uint32_t tolerance_mode;
   // The window in seconds, read when `tolerance_mode` is `HOOKSIG_TOLERANCE_SECONDS`.
   uint64_t tolerance_seconds;
+  // The replay namespace, the start of every replay key (see
+  // [`hooksig_verify_keyed`]): UTF-8, not empty; `ptr` NULL (and `len` 0) for the
+  // default, the preset's name (a custom scheme's: its signature header's). Give one per
+  // endpoint when two endpoints of one preset share a replay store.
+  struct hooksig_bytes replay_namespace;
+  // How long a claim of a verified delivery lives when the scheme has no replay window,
+  // in seconds; 0 for the default, 24 hours. With a window a claim lives
+  // `2 * tolerance + 60` seconds (see [`hooksig_verifier_replay_ttl`]).
+  uint64_t replay_ttl;
 } hooksig_config;
 
 // The request around a body and its headers, for verify and sign. Zero-initialise it;
@@ -294,6 +312,110 @@ hooksig_code hooksig_verify_packed(const struct hooksig_verifier *verifier,
                                    const struct hooksig_context *context,
                                    struct hooksig_verified *out,
                                    char **message_out);
+
+// Like [`hooksig_verify`], and on success also makes the delivery's replay key, the name to
+// claim it under in a replay store (see [`hooksig_replay_store_claim`]) for
+// [`hooksig_verifier_replay_ttl`] seconds. The rule is the core's: `{namespace}:{id}` when
+// the scheme signs a message id, else `{namespace}:sig:{hex}` of the signature that matched
+// (ECDSA's with a low S), and for a token scheme, which signs nothing,
+// `{namespace}:body:{hex of the body's SHA-256}`. The key is made here because it needs the
+// signature that matched, which only verify sees.
+//
+// The key is UTF-8 text (an id that is not UTF-8 goes as `{namespace}:idhex:{hex}`),
+// written to `key` without a NUL; `*key_len` receives its length. It is at most the
+// namespace's length plus 133 bytes plus twice the id's length (a header value, at most
+// 8192 bytes), and usually far shorter. A key longer than
+// `key_capacity` fails the call with `HOOKSIG_INVALID_ARGUMENT`, nothing written to `out`
+// or `key`, and its length in `*key_len`: call again with a buffer that large.
+//
+// # Safety
+// As [`hooksig_verify`]; `key` is NULL with `key_capacity` 0 or writable for
+// `key_capacity` bytes; `key_len` is writable.
+hooksig_code hooksig_verify_keyed(const struct hooksig_verifier *verifier,
+                                  const uint8_t *body,
+                                  size_t body_len,
+                                  const struct hooksig_header *headers,
+                                  size_t headers_len,
+                                  const struct hooksig_context *context,
+                                  struct hooksig_verified *out,
+                                  uint8_t *key,
+                                  size_t key_capacity,
+                                  size_t *key_len,
+                                  char **message_out);
+
+// Like [`hooksig_verify_keyed`], with the headers packed as for [`hooksig_verify_packed`].
+//
+// # Safety
+// As [`hooksig_verify_keyed`]; `packed` follows the byte-string rules.
+hooksig_code hooksig_verify_keyed_packed(const struct hooksig_verifier *verifier,
+                                         const uint8_t *body,
+                                         size_t body_len,
+                                         const uint8_t *packed,
+                                         size_t packed_len,
+                                         const struct hooksig_context *context,
+                                         struct hooksig_verified *out,
+                                         uint8_t *key,
+                                         size_t key_capacity,
+                                         size_t *key_len,
+                                         char **message_out);
+
+// Returns how long a claim of a delivery this verifier verified lives, in seconds: twice
+// the tolerance plus 60 when the scheme has a replay window (a replay older than that
+// fails the window anyway), else the config's `replay_ttl` (default 24 hours); 0 for NULL.
+//
+// # Safety
+// `verifier` is NULL or a live verifier.
+uint64_t hooksig_verifier_replay_ttl(const struct hooksig_verifier *verifier);
+
+// Returns the verifier's replay namespace, the start of every replay key, as UTF-8 bytes
+// owned by the verifier (valid while it lives, not NUL-terminated), its length written to
+// `*len` when `len` is not NULL; NULL (and length 0) for a NULL verifier.
+//
+// # Safety
+// `verifier` is NULL or a live verifier; `len` is NULL or writable.
+const uint8_t *hooksig_verifier_namespace(const struct hooksig_verifier *verifier, size_t *len);
+
+// Makes a memory replay store holding at most `max_keys` claims (0: the default,
+// 100 000). Returns NULL only on a caught internal error.
+struct hooksig_replay_store *hooksig_replay_store_new(size_t max_keys);
+
+// Claims `key` (UTF-8 bytes, e.g. from [`hooksig_verify_keyed`]) for `ttl` seconds.
+// Returns 1 the first time within that time (process the delivery), 0 while an earlier
+// claim lives (a replay or a retry: do not process it again), or a negative
+// `hooksig_code`: `-HOOKSIG_INVALID_ARGUMENT` for a NULL store, a NULL key with a length
+// or a key that is not UTF-8, `-HOOKSIG_INTERNAL_ERROR` for a caught panic. Atomic: of
+// two concurrent claims of one key, one gets 1.
+//
+// # Safety
+// `store` is NULL or live; `key` follows the byte-string rules.
+int32_t hooksig_replay_store_claim(const struct hooksig_replay_store *store,
+                                   const uint8_t *key,
+                                   size_t key_len,
+                                   uint64_t ttl);
+
+// Forgets a claim, so that the provider's retry is processed (the handler failed);
+// releasing a key that is not claimed does nothing. Returns `HOOKSIG_OK`, or
+// `HOOKSIG_INVALID_ARGUMENT` as [`hooksig_replay_store_claim`].
+//
+// # Safety
+// `store` is NULL or live; `key` follows the byte-string rules.
+hooksig_code hooksig_replay_store_release(const struct hooksig_replay_store *store,
+                                          const uint8_t *key,
+                                          size_t key_len);
+
+// Returns how many claims the store holds (expired ones count until they are evicted);
+// 0 for NULL.
+//
+// # Safety
+// `store` is NULL or live.
+size_t hooksig_replay_store_len(const struct hooksig_replay_store *store);
+
+// Frees a memory replay store (NULL is ignored).
+//
+// # Safety
+// `store` is NULL or came from [`hooksig_replay_store_new`], no other thread uses it, and
+// it is not used afterwards.
+void hooksig_replay_store_free(struct hooksig_replay_store *store);
 
 // Answers a provider's handshake: on a handshake request writes the reply to send to
 // `*out` (free it with [`hooksig_reply_free`]), and on any other request writes NULL:

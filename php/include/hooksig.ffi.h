@@ -27,6 +27,7 @@ enum hooksig_code
   HOOKSIG_INTERNAL_ERROR = 101,
 };
 typedef int32_t hooksig_code;
+typedef struct hooksig_replay_store hooksig_replay_store;
 typedef struct hooksig_signed hooksig_signed;
 typedef struct hooksig_signer hooksig_signer;
 typedef struct hooksig_verifier hooksig_verifier;
@@ -54,6 +55,8 @@ typedef struct hooksig_config {
   size_t params_len;
   uint32_t tolerance_mode;
   uint64_t tolerance_seconds;
+  struct hooksig_bytes replay_namespace;
+  uint64_t replay_ttl;
 } hooksig_config;
 typedef struct hooksig_context {
   uint64_t now;
@@ -100,6 +103,40 @@ hooksig_code hooksig_verify_packed(const struct hooksig_verifier *verifier,
                                    const struct hooksig_context *context,
                                    struct hooksig_verified *out,
                                    char **message_out);
+hooksig_code hooksig_verify_keyed(const struct hooksig_verifier *verifier,
+                                  const char *body,
+                                  size_t body_len,
+                                  const struct hooksig_header *headers,
+                                  size_t headers_len,
+                                  const struct hooksig_context *context,
+                                  struct hooksig_verified *out,
+                                  uint8_t *key,
+                                  size_t key_capacity,
+                                  size_t *key_len,
+                                  char **message_out);
+hooksig_code hooksig_verify_keyed_packed(const struct hooksig_verifier *verifier,
+                                         const char *body,
+                                         size_t body_len,
+                                         const char *packed,
+                                         size_t packed_len,
+                                         const struct hooksig_context *context,
+                                         struct hooksig_verified *out,
+                                         uint8_t *key,
+                                         size_t key_capacity,
+                                         size_t *key_len,
+                                         char **message_out);
+uint64_t hooksig_verifier_replay_ttl(const struct hooksig_verifier *verifier);
+const char *hooksig_verifier_namespace(const struct hooksig_verifier *verifier, size_t *len);
+struct hooksig_replay_store *hooksig_replay_store_new(size_t max_keys);
+int32_t hooksig_replay_store_claim(const struct hooksig_replay_store *store,
+                                   const char *key,
+                                   size_t key_len,
+                                   uint64_t ttl);
+hooksig_code hooksig_replay_store_release(const struct hooksig_replay_store *store,
+                                          const char *key,
+                                          size_t key_len);
+size_t hooksig_replay_store_len(const struct hooksig_replay_store *store);
+void hooksig_replay_store_free(struct hooksig_replay_store *store);
 hooksig_code hooksig_handshake(const struct hooksig_verifier *verifier,
                                const char *body,
                                size_t body_len,

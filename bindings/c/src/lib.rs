@@ -26,7 +26,7 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
-use hooksig::{Config, Context, Error, Headers, Scheme};
+use hooksig::{Config, Context, Error, Headers, Scheme, Verified};
 
 /// The result of every fallible function: 0 is success, 1 to 10 are the core's stable
 /// error codes (its table `hooksig::CODES`: the same strings in every language, see
@@ -107,7 +107,8 @@ pub struct hooksig_header {
 
 /// What a verifier or signer is built from. Zero-initialise it, then set a preset or a
 /// scheme, the keys (secrets, public keys, or for a signer a private key), and optionally
-/// params and a tolerance.
+/// params, a tolerance, a replay namespace and a replay TTL. Fields are only ever added at
+/// the end, each with zero meaning its default, so a zeroed config stays valid.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct hooksig_config {
@@ -142,6 +143,15 @@ pub struct hooksig_config {
     pub tolerance_mode: u32,
     /// The window in seconds, read when `tolerance_mode` is `HOOKSIG_TOLERANCE_SECONDS`.
     pub tolerance_seconds: u64,
+    /// The replay namespace, the start of every replay key (see
+    /// [`hooksig_verify_keyed`]): UTF-8, not empty; `ptr` NULL (and `len` 0) for the
+    /// default, the preset's name (a custom scheme's: its signature header's). Give one per
+    /// endpoint when two endpoints of one preset share a replay store.
+    pub replay_namespace: hooksig_bytes,
+    /// How long a claim of a verified delivery lives when the scheme has no replay window,
+    /// in seconds; 0 for the default, 24 hours. With a window a claim lives
+    /// `2 * tolerance + 60` seconds (see [`hooksig_verifier_replay_ttl`]).
+    pub replay_ttl: u64,
 }
 
 /// The request around a body and its headers, for verify and sign. Zero-initialise it;
@@ -366,8 +376,9 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
             // SAFETY: the caller's pointer and length (the rules of `bytes`).
             let name = unsafe { bytes(c.preset, c.preset_len, "preset") }?;
             // A preset name, or a scheme's JSON text (the core's rule, as in every
-            // binding). A name that is not UTF-8 is no preset's: `unknown_preset` says so.
-            Config::new(Scheme::from_text(&String::from_utf8_lossy(name))?)
+            // binding); a preset keeps its name as the replay namespace. A name that is not
+            // UTF-8 is no preset's: `unknown_preset` says so.
+            Config::from_text(&String::from_utf8_lossy(name))?
         }
         (true, false) => {
             // SAFETY: the caller's pointer and length.
@@ -427,12 +438,25 @@ unsafe fn config(config: *const hooksig_config) -> Result<Config, Fail> {
             utf8(value, format_args!("params[{i}].value"))?,
         );
     }
-    Ok(match c.tolerance_mode {
+    out = match c.tolerance_mode {
         HOOKSIG_TOLERANCE_DEFAULT => out,
         HOOKSIG_TOLERANCE_NONE => out.tolerance(None),
         HOOKSIG_TOLERANCE_SECONDS => out.tolerance(Some(c.tolerance_seconds)),
         other => return Err(Fail::argument(format!("unknown `tolerance_mode` {other}"))),
-    })
+    };
+    // SAFETY: the caller's pointer and length.
+    if let Some(namespace) = unsafe { optional(c.replay_namespace, "replay_namespace") }? {
+        if namespace.is_empty() {
+            return Err(Fail::argument(
+                "`replay_namespace` is empty: it starts every replay key (NULL for the default)",
+            ));
+        }
+        out = out.namespace(utf8(namespace, "replay_namespace")?);
+    }
+    if c.replay_ttl != 0 {
+        out = out.replay_ttl(c.replay_ttl);
+    }
+    Ok(out)
 }
 
 /// Writes a freshly built object through `out`.
@@ -667,7 +691,9 @@ impl Headers for PackedHeaders<'_> {
     }
 }
 
-/// The shared part of the two verify functions.
+/// The shared part of the verify functions: verifies, runs `then` on the result (the
+/// keyed functions make the replay key there; a failure of `then` fails the call), then
+/// writes the result to `out`.
 ///
 /// # Safety
 /// The pointers follow the contract of [`hooksig_verify`].
@@ -678,6 +704,7 @@ unsafe fn verify_with<H: Headers>(
     headers: &H,
     context: *const hooksig_context,
     out: *mut hooksig_verified,
+    then: impl FnOnce(&hooksig::Verifier, &Verified<'_>) -> Result<(), Fail>,
 ) -> Result<(), Fail> {
     // SAFETY: NULL or a live verifier, per the contract.
     let verifier =
@@ -687,6 +714,7 @@ unsafe fn verify_with<H: Headers>(
     // SAFETY: NULL or a valid context, per the contract.
     let context = unsafe { self::context(context) }?;
     let verified = verifier.inner.verify_with(body, headers, &context)?;
+    then(&verifier.inner, &verified)?;
     if !out.is_null() {
         let (id, id_len) = verified
             .id
@@ -703,6 +731,57 @@ unsafe fn verify_with<H: Headers>(
         }
     }
     Ok(())
+}
+
+/// What [`hooksig_verify`] does after verifying: nothing more.
+fn unkeyed(_: &hooksig::Verifier, _: &Verified<'_>) -> Result<(), Fail> {
+    Ok(())
+}
+
+/// The replay key's buffer of a keyed verify, checked before verifying.
+struct KeyBuffer {
+    key: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+}
+
+impl KeyBuffer {
+    /// # Safety
+    /// `len` is NULL (reported) or writable; `key` is NULL with `capacity` 0 (reported
+    /// otherwise) or writable for `capacity` bytes.
+    unsafe fn new(key: *mut u8, capacity: usize, len: *mut usize) -> Result<Self, Fail> {
+        if len.is_null() {
+            return Err(Fail::argument("`key_len` is NULL"));
+        }
+        // SAFETY: non-NULL and writable per the contract; 0 until a key is made.
+        unsafe { len.write(0) };
+        if key.is_null() && capacity != 0 {
+            return Err(Fail::argument(format!(
+                "`key` is NULL with a capacity of {capacity}"
+            )));
+        }
+        Ok(KeyBuffer { key, capacity, len })
+    }
+
+    /// Makes the replay key of a verified delivery and copies it in; a key longer than
+    /// the buffer fails the call, with its length in `*len`.
+    fn put(&self, verifier: &hooksig::Verifier, verified: &Verified<'_>) -> Result<(), Fail> {
+        let made = verifier.replay_key(verified);
+        // SAFETY: checked writable in `new`.
+        unsafe { self.len.write(made.len()) };
+        if made.len() > self.capacity {
+            return Err(Fail::argument(format!(
+                "`key_capacity` is {} bytes and this replay key needs {}: call again with a \
+                 buffer of `*key_len` bytes",
+                self.capacity,
+                made.len()
+            )));
+        }
+        // SAFETY: `key` is writable for `capacity` >= `made.len()` bytes (checked in `new`
+        // and above); the key is the library's own String, so the two do not overlap.
+        unsafe { ptr::copy_nonoverlapping(made.as_ptr(), self.key, made.len()) };
+        Ok(())
+    }
 }
 
 /// Verifies a request: `body` must be the raw request bytes exactly as received, and
@@ -736,7 +815,7 @@ pub unsafe extern "C" fn hooksig_verify(
         // SAFETY: the caller's array, and each entry, per the contract.
         let headers = unsafe { HeaderArray::new(array(headers, headers_len, "headers")?) }?;
         // SAFETY: per the contract.
-        unsafe { verify_with(verifier, body, body_len, &headers, context, out) }
+        unsafe { verify_with(verifier, body, body_len, &headers, context, out, unkeyed) }
     })
 }
 
@@ -763,8 +842,253 @@ pub unsafe extern "C" fn hooksig_verify_packed(
         // SAFETY: the caller's buffer and length.
         let headers = PackedHeaders::new(unsafe { bytes(packed, packed_len, "packed") }?)?;
         // SAFETY: per the contract.
-        unsafe { verify_with(verifier, body, body_len, &headers, context, out) }
+        unsafe { verify_with(verifier, body, body_len, &headers, context, out, unkeyed) }
     })
+}
+
+/// Like [`hooksig_verify`], and on success also makes the delivery's replay key, the name to
+/// claim it under in a replay store (see [`hooksig_replay_store_claim`]) for
+/// [`hooksig_verifier_replay_ttl`] seconds. The rule is the core's: `{namespace}:{id}` when
+/// the scheme signs a message id, else `{namespace}:sig:{hex}` of the signature that matched
+/// (ECDSA's with a low S), and for a token scheme, which signs nothing,
+/// `{namespace}:body:{hex of the body's SHA-256}`. The key is made here because it needs the
+/// signature that matched, which only verify sees.
+///
+/// The key is UTF-8 text (an id that is not UTF-8 goes as `{namespace}:idhex:{hex}`),
+/// written to `key` without a NUL; `*key_len` receives its length. It is at most the
+/// namespace's length plus 133 bytes plus twice the id's length (a header value, at most
+/// 8192 bytes), and usually far shorter. A key longer than
+/// `key_capacity` fails the call with `HOOKSIG_INVALID_ARGUMENT`, nothing written to `out`
+/// or `key`, and its length in `*key_len`: call again with a buffer that large.
+///
+/// # Safety
+/// As [`hooksig_verify`]; `key` is NULL with `key_capacity` 0 or writable for
+/// `key_capacity` bytes; `key_len` is writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verify_keyed(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    headers: *const hooksig_header,
+    headers_len: usize,
+    context: *const hooksig_context,
+    out: *mut hooksig_verified,
+    key: *mut u8,
+    key_capacity: usize,
+    key_len: *mut usize,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's buffer and length, per the contract.
+        let key = unsafe { KeyBuffer::new(key, key_capacity, key_len) }?;
+        // SAFETY: the caller's array, and each entry, per the contract.
+        let headers = unsafe { HeaderArray::new(array(headers, headers_len, "headers")?) }?;
+        // SAFETY: per the contract.
+        unsafe {
+            verify_with(
+                verifier,
+                body,
+                body_len,
+                &headers,
+                context,
+                out,
+                |v, verified| key.put(v, verified),
+            )
+        }
+    })
+}
+
+/// Like [`hooksig_verify_keyed`], with the headers packed as for [`hooksig_verify_packed`].
+///
+/// # Safety
+/// As [`hooksig_verify_keyed`]; `packed` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verify_keyed_packed(
+    verifier: *const hooksig_verifier,
+    body: *const u8,
+    body_len: usize,
+    packed: *const u8,
+    packed_len: usize,
+    context: *const hooksig_context,
+    out: *mut hooksig_verified,
+    key: *mut u8,
+    key_capacity: usize,
+    key_len: *mut usize,
+    message_out: *mut *mut c_char,
+) -> hooksig_code {
+    guard(message_out, || {
+        // SAFETY: the caller's buffer and length, per the contract.
+        let key = unsafe { KeyBuffer::new(key, key_capacity, key_len) }?;
+        // SAFETY: the caller's buffer and length.
+        let headers = PackedHeaders::new(unsafe { bytes(packed, packed_len, "packed") }?)?;
+        // SAFETY: per the contract.
+        unsafe {
+            verify_with(
+                verifier,
+                body,
+                body_len,
+                &headers,
+                context,
+                out,
+                |v, verified| key.put(v, verified),
+            )
+        }
+    })
+}
+
+/// Returns how long a claim of a delivery this verifier verified lives, in seconds: twice
+/// the tolerance plus 60 when the scheme has a replay window (a replay older than that
+/// fails the window anyway), else the config's `replay_ttl` (default 24 hours); 0 for NULL.
+///
+/// # Safety
+/// `verifier` is NULL or a live verifier.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_replay_ttl(verifier: *const hooksig_verifier) -> u64 {
+    // SAFETY: NULL or live, per the contract.
+    let verifier = unsafe { verifier.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| {
+        verifier.map_or(0, |v| v.inner.replay_ttl())
+    }))
+    .unwrap_or(0)
+}
+
+/// Returns the verifier's replay namespace, the start of every replay key, as UTF-8 bytes
+/// owned by the verifier (valid while it lives, not NUL-terminated), its length written to
+/// `*len` when `len` is not NULL; NULL (and length 0) for a NULL verifier.
+///
+/// # Safety
+/// `verifier` is NULL or a live verifier; `len` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_verifier_namespace(
+    verifier: *const hooksig_verifier,
+    len: *mut usize,
+) -> *const u8 {
+    // SAFETY: NULL or live, per the contract.
+    let verifier = unsafe { verifier.as_ref() };
+    let (ptr, n) = catch_unwind(AssertUnwindSafe(|| {
+        verifier.map_or((ptr::null(), 0), |v| {
+            let namespace = v.inner.namespace();
+            (namespace.as_ptr(), namespace.len())
+        })
+    }))
+    .unwrap_or((ptr::null(), 0));
+    if !len.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { len.write(n) };
+    }
+    ptr
+}
+
+/// The memory replay store: the core's, for one process. Bounded (the oldest claim goes
+/// first when it is full), each claim forgotten after its time to live, safe to share
+/// between threads. Free it with [`hooksig_replay_store_free`].
+///
+/// Apps on several instances share a Redis instead (one `SET key 1 NX PX ttl` per claim,
+/// through the language's own client).
+pub struct hooksig_replay_store {
+    inner: hooksig::MemoryReplayStore,
+}
+
+/// Makes a memory replay store holding at most `max_keys` claims (0: the default,
+/// 100 000). Returns NULL only on a caught internal error.
+#[unsafe(no_mangle)]
+pub extern "C" fn hooksig_replay_store_new(max_keys: usize) -> *mut hooksig_replay_store {
+    catch_unwind(|| {
+        let max_keys = if max_keys == 0 {
+            hooksig::DEFAULT_MAX_KEYS
+        } else {
+            max_keys
+        };
+        Box::into_raw(Box::new(hooksig_replay_store {
+            inner: hooksig::MemoryReplayStore::new(max_keys),
+        }))
+    })
+    .unwrap_or(ptr::null_mut())
+}
+
+/// Reads a store and a key (UTF-8 bytes) for claim and release.
+///
+/// # Safety
+/// `store` is NULL or live; `key` follows the byte-string rules.
+unsafe fn store_and_key<'a>(
+    store: *const hooksig_replay_store,
+    key: *const u8,
+    key_len: usize,
+) -> Result<(&'a hooksig::MemoryReplayStore, &'a str), Fail> {
+    // SAFETY: NULL or live, per the contract.
+    let store = unsafe { store.as_ref() }.ok_or_else(|| Fail::argument("`store` is NULL"))?;
+    // SAFETY: the caller's pointer and length.
+    let key = utf8(unsafe { bytes(key, key_len, "key") }?, "key")?;
+    Ok((&store.inner, key))
+}
+
+/// Claims `key` (UTF-8 bytes, e.g. from [`hooksig_verify_keyed`]) for `ttl` seconds.
+/// Returns 1 the first time within that time (process the delivery), 0 while an earlier
+/// claim lives (a replay or a retry: do not process it again), or a negative
+/// `hooksig_code`: `-HOOKSIG_INVALID_ARGUMENT` for a NULL store, a NULL key with a length
+/// or a key that is not UTF-8, `-HOOKSIG_INTERNAL_ERROR` for a caught panic. Atomic: of
+/// two concurrent claims of one key, one gets 1.
+///
+/// # Safety
+/// `store` is NULL or live; `key` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_replay_store_claim(
+    store: *const hooksig_replay_store,
+    key: *const u8,
+    key_len: usize,
+    ttl: u64,
+) -> i32 {
+    catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: per the contract.
+        match unsafe { store_and_key(store, key, key_len) } {
+            Ok((store, key)) => i32::from(store.claim(key, ttl)),
+            Err(fail) => -(fail.code as i32),
+        }
+    }))
+    .unwrap_or(-(HOOKSIG_INTERNAL_ERROR as i32))
+}
+
+/// Forgets a claim, so that the provider's retry is processed (the handler failed);
+/// releasing a key that is not claimed does nothing. Returns `HOOKSIG_OK`, or
+/// `HOOKSIG_INVALID_ARGUMENT` as [`hooksig_replay_store_claim`].
+///
+/// # Safety
+/// `store` is NULL or live; `key` follows the byte-string rules.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_replay_store_release(
+    store: *const hooksig_replay_store,
+    key: *const u8,
+    key_len: usize,
+) -> hooksig_code {
+    guard(ptr::null_mut(), || {
+        // SAFETY: per the contract.
+        let (store, key) = unsafe { store_and_key(store, key, key_len) }?;
+        store.release(key);
+        Ok(())
+    })
+}
+
+/// Returns how many claims the store holds (expired ones count until they are evicted);
+/// 0 for NULL.
+///
+/// # Safety
+/// `store` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_replay_store_len(store: *const hooksig_replay_store) -> usize {
+    // SAFETY: NULL or live, per the contract.
+    let store = unsafe { store.as_ref() };
+    catch_unwind(AssertUnwindSafe(|| store.map_or(0, |s| s.inner.len()))).unwrap_or(0)
+}
+
+/// Frees a memory replay store (NULL is ignored).
+///
+/// # Safety
+/// `store` is NULL or came from [`hooksig_replay_store_new`], no other thread uses it, and
+/// it is not used afterwards.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hooksig_replay_store_free(store: *mut hooksig_replay_store) {
+    // SAFETY: NULL or from hooksig_replay_store_new (Box::into_raw), per the contract.
+    unsafe { release(store) }
 }
 
 /// The answer to a provider's handshake, owned by the library: free it with
@@ -1251,6 +1575,11 @@ mod tests {
             params_len: 0,
             tolerance_mode: HOOKSIG_TOLERANCE_DEFAULT,
             tolerance_seconds: 0,
+            replay_namespace: hooksig_bytes {
+                ptr: ptr::null(),
+                len: 0,
+            },
+            replay_ttl: 0,
         };
         let mut out = ptr::null_mut();
         // SAFETY: valid config and out.
@@ -1324,6 +1653,116 @@ mod tests {
             );
             assert_eq!(code, HOOKSIG_INVALID_ARGUMENT);
             hooksig_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn keyed_verify_makes_the_cores_key() {
+        let v = github();
+        let body = b"Hello, World!";
+        let headers = [header("X-Hub-Signature-256", SIG)];
+        let want = format!("github:sig:{}", &SIG[7..]);
+        let mut key = [0u8; 256];
+        let mut len = 0;
+        // SAFETY: all pointers are valid for their lengths.
+        unsafe {
+            let code = hooksig_verify_keyed(
+                v,
+                body.as_ptr(),
+                13,
+                headers.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null_mut(),
+                key.as_mut_ptr(),
+                key.len(),
+                &mut len,
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_OK);
+            assert_eq!(&key[..len], want.as_bytes());
+            assert_eq!(hooksig_verifier_replay_ttl(v), hooksig::DEFAULT_REPLAY_TTL);
+            let mut ns_len = 0;
+            let ns = hooksig_verifier_namespace(v, &mut ns_len);
+            assert_eq!(std::slice::from_raw_parts(ns, ns_len), b"github");
+            // Too small: the length is reported, nothing written.
+            let mut small = [0u8; 8];
+            let code = hooksig_verify_keyed(
+                v,
+                body.as_ptr(),
+                13,
+                headers.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null_mut(),
+                small.as_mut_ptr(),
+                small.len(),
+                &mut len,
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_INVALID_ARGUMENT);
+            assert_eq!(len, want.len());
+            assert_eq!(small, [0; 8]);
+            // A request that does not verify makes no key.
+            let code = hooksig_verify_keyed(
+                v,
+                body.as_ptr(),
+                12,
+                headers.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null_mut(),
+                key.as_mut_ptr(),
+                key.len(),
+                &mut len,
+                ptr::null_mut(),
+            );
+            assert_eq!((code, len), (HOOKSIG_SIGNATURE_MISMATCH, 0));
+            // key_len is required.
+            let code = hooksig_verify_keyed(
+                v,
+                body.as_ptr(),
+                13,
+                headers.as_ptr(),
+                1,
+                ptr::null(),
+                ptr::null_mut(),
+                key.as_mut_ptr(),
+                key.len(),
+                ptr::null_mut(),
+                ptr::null_mut(),
+            );
+            assert_eq!(code, HOOKSIG_INVALID_ARGUMENT);
+            hooksig_verifier_free(v);
+        }
+    }
+
+    #[test]
+    fn the_memory_store_claims_once() {
+        let store = hooksig_replay_store_new(0);
+        // SAFETY: a live store and keys valid for their lengths.
+        unsafe {
+            assert_eq!(hooksig_replay_store_claim(store, b"k".as_ptr(), 1, 60), 1);
+            assert_eq!(hooksig_replay_store_claim(store, b"k".as_ptr(), 1, 60), 0);
+            assert_eq!(hooksig_replay_store_len(store), 1);
+            assert_eq!(
+                hooksig_replay_store_release(store, b"k".as_ptr(), 1),
+                HOOKSIG_OK
+            );
+            assert_eq!(hooksig_replay_store_claim(store, b"k".as_ptr(), 1, 60), 1);
+            assert_eq!(
+                hooksig_replay_store_claim(store, b"\xff".as_ptr(), 1, 60),
+                -(HOOKSIG_INVALID_ARGUMENT as i32)
+            );
+            assert_eq!(
+                hooksig_replay_store_claim(ptr::null(), b"k".as_ptr(), 1, 60),
+                -(HOOKSIG_INVALID_ARGUMENT as i32)
+            );
+            assert_eq!(
+                hooksig_replay_store_release(store, ptr::null(), 3),
+                HOOKSIG_INVALID_ARGUMENT
+            );
+            hooksig_replay_store_free(store);
         }
     }
 

@@ -4,6 +4,7 @@
 #include "hooksig.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -639,6 +640,233 @@ static void test_handshakes(void) {
   hooksig_verifier_free(asana);
 }
 
+/* Verifies with hooksig_verify_keyed and checks the replay key and TTL. */
+static void check_key(const hooksig_verifier *v, const char *body, size_t body_len,
+                      const hooksig_header *headers, size_t count, const hooksig_context *at,
+                      const char *want_key, uint64_t want_ttl) {
+  uint8_t key[512];
+  size_t key_len = 12345;
+  hooksig_verified out;
+  char *message = NULL;
+  CHECK_CODE(hooksig_verify_keyed(v, (const uint8_t *)body, body_len, headers, count, at, &out,
+                                  key, sizeof key, &key_len, &message),
+             HOOKSIG_OK);
+  CHECK(message == NULL);
+  CHECK(key_len == strlen(want_key) && memcmp(key, want_key, key_len) == 0);
+  if (key_len != strlen(want_key) || memcmp(key, want_key, key_len) != 0) {
+    fprintf(stderr, "  key %.*s, expected %s\n", (int)(key_len < sizeof key ? key_len : 0), key,
+            want_key);
+  }
+  CHECK(hooksig_verifier_replay_ttl(v) == want_ttl);
+}
+
+/* The replay key of each kind of scheme, the namespace and TTL options, a key buffer that is
+ * too small, and the packed form. */
+static void test_replay_keys(void) {
+  /* GitHub signs no id: the key is the matched signature; no window: 24 hours. */
+  hooksig_verifier *github = github_verifier();
+  hooksig_header gh[] = {header("Content-Type", "application/json"),
+                         header("X-Hub-Signature-256", GITHUB_SIG)};
+  const char *gh_key = "github:sig:757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+  check_key(github, GITHUB_BODY, strlen(GITHUB_BODY), gh, 2, NULL, gh_key, 86400);
+  size_t ns_len = 0;
+  const uint8_t *ns = hooksig_verifier_namespace(github, &ns_len);
+  CHECK(ns_len == 6 && memcmp(ns, "github", 6) == 0);
+  CHECK(hooksig_verifier_namespace(NULL, &ns_len) == NULL && ns_len == 0);
+  CHECK(hooksig_verifier_replay_ttl(NULL) == 0);
+
+  /* A buffer too small: HOOKSIG_INVALID_ARGUMENT, the length needed, nothing written. */
+  uint8_t small[16];
+  memset(small, 0xab, sizeof small);
+  hooksig_verified out;
+  memset(&out, 0xcd, sizeof out);
+  size_t key_len = 0;
+  char *message = NULL;
+  CHECK_CODE(hooksig_verify_keyed(github, (const uint8_t *)GITHUB_BODY, strlen(GITHUB_BODY), gh, 2,
+                                  NULL, &out, small, sizeof small, &key_len, &message),
+             HOOKSIG_INVALID_ARGUMENT);
+  CHECK(key_len == strlen(gh_key));
+  CHECK(message != NULL && strstr(message, "key_capacity") != NULL);
+  hooksig_string_free(message);
+  CHECK(small[0] == 0xab && small[15] == 0xab);
+  CHECK(out.secret_index == (size_t)0xcdcdcdcdcdcdcdcdULL);
+  /* No buffer at all: the same, which sizes one. */
+  CHECK_CODE(hooksig_verify_keyed(github, (const uint8_t *)GITHUB_BODY, strlen(GITHUB_BODY), gh, 2,
+                                  NULL, NULL, NULL, 0, &key_len, NULL),
+             HOOKSIG_INVALID_ARGUMENT);
+  CHECK(key_len == strlen(gh_key));
+  /* A request that does not verify: its code, no key. */
+  uint8_t key[256];
+  CHECK_CODE(hooksig_verify_keyed(github, (const uint8_t *)GITHUB_BODY, 3, gh, 2, NULL, NULL, key,
+                                  sizeof key, &key_len, NULL),
+             HOOKSIG_SIGNATURE_MISMATCH);
+  CHECK(key_len == 0);
+  /* Misuse: no key_len, or a NULL key with a capacity. */
+  CHECK_CODE(hooksig_verify_keyed(github, (const uint8_t *)GITHUB_BODY, strlen(GITHUB_BODY), gh, 2,
+                                  NULL, NULL, key, sizeof key, NULL, NULL),
+             HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_verify_keyed(github, (const uint8_t *)GITHUB_BODY, strlen(GITHUB_BODY), gh, 2,
+                                  NULL, NULL, NULL, 8, &key_len, NULL),
+             HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_verify_keyed(NULL, NULL, 0, NULL, 0, NULL, NULL, key, sizeof key, &key_len,
+                                  NULL),
+             HOOKSIG_INVALID_ARGUMENT);
+  /* The packed form gives the same key. */
+  const char *sig_name = "x-hub-signature-256";
+  uint8_t packed[256];
+  size_t at = 0;
+  uint32_t n = (uint32_t)strlen(sig_name);
+  memcpy(packed + at, &n, 4); /* little-endian on the machines the test runs on */
+  at += 4;
+  memcpy(packed + at, sig_name, n);
+  at += n;
+  n = (uint32_t)strlen(GITHUB_SIG);
+  memcpy(packed + at, &n, 4);
+  at += 4;
+  memcpy(packed + at, GITHUB_SIG, n);
+  at += n;
+  CHECK_CODE(hooksig_verify_keyed_packed(github, (const uint8_t *)GITHUB_BODY, strlen(GITHUB_BODY),
+                                         packed, at, NULL, &out, key, sizeof key, &key_len, NULL),
+             HOOKSIG_OK);
+  CHECK(key_len == strlen(gh_key) && memcmp(key, gh_key, key_len) == 0);
+  CHECK(out.secret_index == 0);
+  hooksig_verifier_free(github);
+
+  /* Standard Webhooks signs an id: the key is it; a 300 s window: 2 * 300 + 60 s. */
+  hooksig_verifier *sw = preset_verifier("standard-webhooks", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  hooksig_header sw_headers[] = {
+      header("webhook-id", "msg_p5jXN8AQM9LWM0D4loKWxJek"),
+      header("webhook-timestamp", "1614265330"),
+      header("webhook-signature", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")};
+  const char *sw_body = "{\"test\": 2432232314}";
+  hooksig_context then = {0};
+  then.now = 1614265330;
+  then.has_now = true;
+  check_key(sw, sw_body, strlen(sw_body), sw_headers, 3, &then,
+            "standard-webhooks:msg_p5jXN8AQM9LWM0D4loKWxJek", 660);
+  hooksig_verifier_free(sw);
+
+  /* An id whose bytes are not UTF-8 (a latin-1 byte as a server hands it over): its hex. */
+  hooksig_verifier *latin1 = preset_verifier("standard-webhooks", "whsec_aG9va3NpZyBodHRwIGNvbnRyYWN0");
+  hooksig_header latin1_headers[] = {
+      header("webhook-id", "msg_caf\xe9"), header("webhook-timestamp", "1700000000"),
+      header("webhook-signature", "v1,N0H85svtvK7pwuE8KlIQqETBfS7Y4R+lmLt3y66/+Js=")};
+  const char *latin1_body = "{\"type\":\"latin1.test\"}";
+  hooksig_context at_1700 = {0};
+  at_1700.now = 1700000000;
+  at_1700.has_now = true;
+  check_key(latin1, latin1_body, strlen(latin1_body), latin1_headers, 3, &at_1700,
+            "standard-webhooks:idhex:6d73675f636166e9", 660);
+  hooksig_verifier_free(latin1);
+
+  /* A token scheme signs nothing: the body's SHA-256 names the delivery. */
+  hooksig_verifier *gitlab = preset_verifier("gitlab", "token-1");
+  hooksig_header token[] = {header("X-Gitlab-Token", "token-1")};
+  check_key(gitlab, "{}", 2, token, 1, NULL,
+            "gitlab:body:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", 86400);
+  hooksig_verifier_free(gitlab);
+
+  /* A namespace and a TTL of one's own, at the end of the config (zero: the defaults). */
+  hooksig_bytes secrets[] = {HOOKSIG_STR(GITHUB_SECRET)};
+  hooksig_config config = {0};
+  config.preset = (const uint8_t *)"github";
+  config.preset_len = 6;
+  config.secrets = secrets;
+  config.secrets_len = 1;
+  config.replay_namespace = HOOKSIG_STR("orders");
+  config.replay_ttl = 120;
+  hooksig_verifier *orders = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &orders, NULL), HOOKSIG_OK);
+  check_key(orders, GITHUB_BODY, strlen(GITHUB_BODY), gh, 2, NULL,
+            "orders:sig:757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", 120);
+  hooksig_verifier_free(orders);
+  /* With a window the TTL follows it, whatever replay_ttl says. */
+  config.tolerance_mode = HOOKSIG_TOLERANCE_SECONDS;
+  config.tolerance_seconds = 45;
+  config.preset = (const uint8_t *)"noyo";
+  config.preset_len = 4;
+  hooksig_verifier *noyo = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &noyo, NULL), HOOKSIG_OK);
+  CHECK(hooksig_verifier_replay_ttl(noyo) == 2 * 45 + 60);
+  hooksig_verifier_free(noyo);
+  /* An empty namespace, or one that is not UTF-8: a misuse, reported when built. */
+  config.tolerance_mode = HOOKSIG_TOLERANCE_DEFAULT;
+  config.replay_namespace.len = 0;
+  hooksig_verifier *bad = NULL;
+  CHECK_CODE(hooksig_verifier_new(&config, &bad, &message), HOOKSIG_INVALID_ARGUMENT);
+  CHECK(bad == NULL && message != NULL && strstr(message, "replay_namespace") != NULL);
+  hooksig_string_free(message);
+  config.replay_namespace = HOOKSIG_STR("caf\xe9");
+  CHECK_CODE(hooksig_verifier_new(&config, &bad, NULL), HOOKSIG_INVALID_ARGUMENT);
+  config.replay_namespace.ptr = NULL;
+  config.replay_namespace.len = 3;
+  CHECK_CODE(hooksig_verifier_new(&config, &bad, NULL), HOOKSIG_INVALID_ARGUMENT);
+  CHECK(bad == NULL);
+}
+
+/* Threads claiming the same keys at once: each key is won exactly once. */
+enum { CLAIM_THREADS = 4, CLAIM_KEYS = 500 };
+
+static void *claim_all(void *store) {
+  size_t *won = malloc(sizeof *won);
+  if (won == NULL) return NULL;
+  *won = 0;
+  for (int i = 0; i < CLAIM_KEYS; i++) {
+    char key[32];
+    int len = snprintf(key, sizeof key, "ns:evt_%d", i);
+    if (hooksig_replay_store_claim(store, (const uint8_t *)key, (size_t)len, 60) == 1) (*won)++;
+  }
+  return won;
+}
+
+static void test_replay_store(void) {
+  hooksig_replay_store *store = hooksig_replay_store_new(0); /* 100 000 keys */
+  CHECK(store != NULL);
+  const char *key = "stripe:evt_1";
+  size_t len = strlen(key);
+  CHECK(hooksig_replay_store_claim(store, (const uint8_t *)key, len, 660) == 1);
+  CHECK(hooksig_replay_store_claim(store, (const uint8_t *)key, len, 660) == 0);
+  CHECK(hooksig_replay_store_len(store) == 1);
+  CHECK_CODE(hooksig_replay_store_release(store, (const uint8_t *)key, len), HOOKSIG_OK);
+  CHECK(hooksig_replay_store_claim(store, (const uint8_t *)key, len, 660) == 1);
+  CHECK_CODE(hooksig_replay_store_release(store, (const uint8_t *)"never", 5), HOOKSIG_OK);
+  /* The empty key is a key; misuse is a negative code, never a crash. */
+  CHECK(hooksig_replay_store_claim(store, NULL, 0, 60) == 1);
+  CHECK(hooksig_replay_store_claim(store, NULL, 4, 60) == -HOOKSIG_INVALID_ARGUMENT);
+  CHECK(hooksig_replay_store_claim(store, (const uint8_t *)"\xff", 1, 60) == -HOOKSIG_INVALID_ARGUMENT);
+  CHECK(hooksig_replay_store_claim(NULL, (const uint8_t *)key, len, 60) == -HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_replay_store_release(NULL, (const uint8_t *)key, len), HOOKSIG_INVALID_ARGUMENT);
+  CHECK_CODE(hooksig_replay_store_release(store, (const uint8_t *)"\xff", 1), HOOKSIG_INVALID_ARGUMENT);
+  CHECK(hooksig_replay_store_len(NULL) == 0);
+  hooksig_replay_store_free(store);
+  hooksig_replay_store_free(NULL);
+
+  /* Bounded: the oldest claim goes first. */
+  hooksig_replay_store *small = hooksig_replay_store_new(3);
+  const char *keys[] = {"a", "b", "c", "d"};
+  for (int i = 0; i < 4; i++) CHECK(hooksig_replay_store_claim(small, (const uint8_t *)keys[i], 1, 60) == 1);
+  CHECK(hooksig_replay_store_len(small) == 3);
+  CHECK(hooksig_replay_store_claim(small, (const uint8_t *)"d", 1, 60) == 0);
+  CHECK(hooksig_replay_store_claim(small, (const uint8_t *)"a", 1, 60) == 1); /* evicted */
+  hooksig_replay_store_free(small);
+
+  /* Shared between threads: of the concurrent claims of one key, one wins. */
+  hooksig_replay_store *shared = hooksig_replay_store_new(100000);
+  pthread_t threads[CLAIM_THREADS];
+  for (int t = 0; t < CLAIM_THREADS; t++) CHECK(pthread_create(&threads[t], NULL, claim_all, shared) == 0);
+  size_t won = 0;
+  for (int t = 0; t < CLAIM_THREADS; t++) {
+    void *result = NULL;
+    CHECK(pthread_join(threads[t], &result) == 0);
+    CHECK(result != NULL);
+    if (result) won += *(size_t *)result;
+    free(result);
+  }
+  CHECK(won == CLAIM_KEYS);
+  CHECK(hooksig_replay_store_len(shared) == CLAIM_KEYS);
+  hooksig_replay_store_free(shared);
+}
+
 static void test_codes(void) {
   static const char *names[] = {
       "ok",           "missing_header", "invalid_header", "timestamp_too_old",
@@ -690,6 +918,8 @@ int main(void) {
   test_public_key();
   test_url_signed();
   test_handshakes();
+  test_replay_keys();
+  test_replay_store();
   test_codes();
   test_many();
   printf("hooksig %s C ABI: %d checks, %d failed\n", hooksig_version(), checks, failures);

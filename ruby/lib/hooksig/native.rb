@@ -66,7 +66,8 @@ module Hooksig
              :public_keys, :pointer, :public_keys_len, :size_t,
              :private_key, Bytes,
              :params, :pointer, :params_len, :size_t,
-             :tolerance_mode, :uint32, :tolerance_seconds, :uint64
+             :tolerance_mode, :uint32, :tolerance_seconds, :uint64,
+             :replay_namespace, Bytes, :replay_ttl, :uint64
     end
 
     # hooksig_reply
