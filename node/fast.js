@@ -20,7 +20,7 @@
 //   given, and leave the result in a Float64Array over the addon's memory; a failure is
 //   returned, not thrown (fast.rs says why).
 // - The framework helpers' errors carry no stack (verifyQuietly): `make load-ab`, Express.
-// - The replay key is not made by verify (0.15-0.24 µs, 12-60 % of the small cells): a Verified
+// - The replay key is not made by verify (0.15-0.21 µs, 13-46 % of the small cells): a Verified
 //   makes it when first read, and the helpers given a replay store call verifyKeyed, which
 //   verifies and makes it in one call.
 

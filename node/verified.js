@@ -27,7 +27,7 @@ let sameId
  * helpers given a replay store): from the request kept here (references to the caller's
  * body and the header values read, nothing copied), verified once more at the timestamp it
  * carried, so that the window passes as it did, and the core makes the key, whose rule it
- * owns. Making it at every verify cost 0.15-0.24 µs, 12-60 % of a small verification
+ * owns. Making it at every verify cost 0.15-0.21 µs, 13-46 % of a small verification
  * (bench/node.md). A request changed in between (a Buffer written over) no longer
  * verifies as it did: reading the key then throws, never gives another delivery's key. (A
  * token scheme signs nothing: its key is the body's hash, which verifying again could not

@@ -18,9 +18,9 @@
 //!
 //! - A third function, `verifyKeyed`, also makes the replay key (the core's rule): only the
 //!   helpers given a replay store call it, and `Verified.replayKey` when first read. Making
-//!   the key at every verify cost 0.15-0.24 µs (a string made and formatted, then a JS
-//!   string): 12-60 % of the 0 B and 1 KiB cells of the matrix, for a key most callers never
-//!   read (bench/node.md, "The replay key").
+//!   the key at every verify cost 0.15-0.21 µs (a string made and formatted, then a JS
+//!   string): 13-46 % of the 0 B and 1 KiB cells of the matrix, for a key most callers never
+//!   read (bench/node.md, "Replay protection").
 //!
 //! Each function carries its verifier as its N-API `data` (an `Rc`, released by a
 //! finalizer when the function is collected): only this file sets it, so no JavaScript
