@@ -97,7 +97,7 @@ impl Verifier {
         let now = input::optional(now, |n| input::seconds(n, "now"))?;
         // The replay key is made when first read, from the request kept here (references to
         // the caller's objects, nothing copied): making it at every verify cost 115-160 ns,
-        // 10-30 % of a small verification (bench/python.md, "The replay key"). It is made now
+        // 10-30 % of a small verification (bench/python.md, "Replay"). It is made now
         // when the caller will read it (`replay_key=True`: the helpers with a store; reading
         // it later verifies the request once more), and for a request that may change before
         // then (a bytearray or memoryview body, headers as an iterator).
