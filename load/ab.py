@@ -29,7 +29,7 @@ def start(name: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str, Path, int
     port = run.free_port()
     cmd = [str(port) if c == "PORT" else c for c in cmd]
     log = tmp / f"{name}.log"
-    env = {**os.environ, **run.ENV, "PORT": str(port)}
+    env = {**os.environ, **run.ENV, **run.APP_ENV.get(name, {}), "PORT": str(port)}
     with log.open("wb") as log_file:
         proc = subprocess.Popen(
             cmd, cwd=run.ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
