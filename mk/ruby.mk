@@ -6,10 +6,11 @@ LINT_TARGETS += lint-ruby
 BENCH_TARGETS += bench-ruby
 
 RUBY_DEB_PACKAGES := ruby ruby-dev ruby-ffi ruby-minitest ruby-rack ruby-rack-test ruby-sinatra ruby-webrick
-RUBY_FILES = $(shell find ruby tests/ruby examples/sinatra -name '*.rb') bench/ruby_bench.rb ruby/hooksig.gemspec
+RUBY_FILES = $(shell find ruby tests/ruby examples/sinatra -name '*.rb') bench/ruby_bench.rb ruby/hooksig.gemspec \
+	load/snippet_sinatra.rb
 RUBY_RUN_TESTS := -e 'Dir[File.join(ARGV[0], "test_*.rb")].sort.each { |f| require File.expand_path(f) }'
 
-.PHONY: ruby-deps test-ruby lint-ruby bench-ruby
+.PHONY: ruby-deps ruby-redis test-ruby lint-ruby bench-ruby
 
 ## ruby-deps: Ruby and the gem's libraries from Debian (installed when missing, as root).
 ruby-deps:
@@ -18,9 +19,15 @@ ruby-deps:
 	else echo "test-ruby needs the Debian packages: $(RUBY_DEB_PACKAGES)" >&2; \
 	     echo "install them: sudo apt-get install -y $(RUBY_DEB_PACKAGES)" >&2; exit 1; fi
 
-## test-ruby: the minitest suite (vectors, handshakes, the http.json contract on a real server, API, Rack,
+## ruby-redis: redis-server and Debian's ruby-redis for the replay tests and bench (.ci/install-redis.sh,
+## installed when missing, as root; otherwise it says what to install).
+ruby-redis:
+	@{ command -v redis-server && ruby -e 'require "redis"'; } >/dev/null 2>&1 || bash .ci/install-redis.sh
+
+## test-ruby: the minitest suite (vectors, handshakes on a real server, the http.json contract on a real
+## server, API, replay stores against a redis-server it starts, two server processes sharing it, Rack,
 ## Sinatra, the docs' Ruby blocks, GC) on the debug library.
-test-ruby: ruby-deps c-lib
+test-ruby: ruby-deps ruby-redis c-lib
 	HOOKSIG_LIB=$(abspath target/debug/libhooksig_c.so) ruby -w $(RUBY_RUN_TESTS) tests/ruby
 
 ## lint-ruby: syntax with warnings on every file; rubocop when installed (Debian: rubocop).
@@ -32,9 +39,10 @@ lint-ruby: ruby-deps
 	else echo "rubocop not installed (apt-get install -y rubocop): skipped"; fi
 
 ## bench-ruby: the matrix of issue 14 (github, aghanim, noyo, standard-webhooks x signed headers,
-## a 12-header Hash, a 25-key Rack env x 0 B, 1 KiB, 1 MiB) against OpenSSL::HMAC, and Ed25519 /
-## ECDSA against OpenSSL::PKey, on the release library (the interpreter, then YJIT when this Ruby has it).
-bench-ruby: ruby-deps
+## a 12-header Hash, a 25-key Rack env x 0 B, 1 KiB, 1 MiB) against OpenSSL::HMAC, Ed25519 /
+## ECDSA against OpenSSL::PKey, and replay claims (the memory store; Redis on loopback, a redis-server
+## it starts), on the release library (the interpreter, then YJIT when this Ruby has it).
+bench-ruby: ruby-deps ruby-redis
 	cargo build --release -p hooksig-c
 	HOOKSIG_LIB=$(abspath target/release/libhooksig_c.so) ruby bench/ruby_bench.rb
 	@if ruby --yjit -e 'exit(defined?(RubyVM::YJIT) && RubyVM::YJIT.enabled? ? 0 : 1)' 2>/dev/null; then \

@@ -8,7 +8,16 @@
 # compares with `==`-style code; here Hooksig::Rack::Middleware does it in constant time,
 # on the raw bytes, with a replay window, before Sinatra parses anything.
 #
+# Replay protection: with REDIS_URL set, every instance of the app claims each verified
+# delivery in that Redis (Hooksig::RedisReplayStore over the redis gem, Debian's ruby-redis),
+# so a delivery sent again, to any instance, is answered 200 {"status": "duplicate"} without
+# running its handler; a handler that fails releases its claim, so Aghanim's retry is
+# processed. REPLAY=memory claims in this process only (Hooksig::MemoryReplayStore);
+# REPLAY=off (or no REDIS_URL) turns it off. PROCESSED_LOG names a file to append the
+# event_id of each processed event to (make load counts them).
+#
 #   AGHANIM_WEBHOOK_SECRET=... PORT=4567 ruby examples/sinatra/server.rb
+#   REDIS_URL=redis://127.0.0.1:6379/0 AGHANIM_WEBHOOK_SECRET=... PORT=4568 ruby examples/sinatra/server.rb
 #   # sign a test request (the hooksig gem's Signer does what Aghanim does):
 #   ruby -Iruby/lib -rhooksig -e 'puts Hooksig::Signer.new("aghanim", secret: "...")
 #     .sign(%({"event_type":"player.verify","data":{"player_id":"p1"}}))'
@@ -21,9 +30,25 @@ require "hooksig/rack"
 # Aghanim's webhook events, answered as its docs describe.
 class AghanimApp < Sinatra::Base
   set :secret, ENV.fetch("AGHANIM_WEBHOOK_SECRET", "change-me")
+  set :processed_log, ENV.fetch("PROCESSED_LOG", nil)
 
-  # Every POST under /webhook is verified; a failure answers 403 {"error": "<code>"}.
-  use Hooksig::Rack::Middleware, "aghanim", secret: settings.secret, path: "/webhook"
+  # Where verified deliveries are claimed: Redis (REDIS_URL), this process (REPLAY=memory),
+  # or nowhere (REPLAY=off, or neither given).
+  def self.replay_store
+    return nil if ENV["REPLAY"] == "off"
+    return Hooksig::MemoryReplayStore.new if ENV["REPLAY"] == "memory"
+    return nil unless ENV["REDIS_URL"]
+
+    require "redis"
+    # Short timeouts: a Redis that stops answering fails the request (503, Aghanim retries)
+    # instead of holding it.
+    Hooksig::RedisReplayStore.new(Redis.new(url: ENV.fetch("REDIS_URL"), connect_timeout: 1, read_timeout: 1,
+                                            write_timeout: 1))
+  end
+
+  # Every POST under /webhook is verified (a failure answers 403 {"error": "<code>"}) and,
+  # with a store, claimed once.
+  use Hooksig::Rack::Middleware, "aghanim", secret: settings.secret, path: "/webhook", replay: replay_store
 
   HANDLERS = {
     "player.verify" => lambda do |data|
@@ -41,7 +66,10 @@ class AghanimApp < Sinatra::Base
     halt 400, JSON.generate(error: "unknown event_type #{event['event_type'].inspect}") unless handler
 
     verified = request.env[Hooksig::Rack::Middleware::ENV_KEY]
-    JSON.generate(handler.call(event["data"] || {}).merge(timestamp: verified.timestamp))
+    answer = JSON.generate(handler.call(event["data"] || {}).merge(timestamp: verified.timestamp))
+    # One whole line per write (O_APPEND), from any instance.
+    File.write(settings.processed_log, "#{event['event_id']}\n", mode: "a") if settings.processed_log
+    answer
   rescue JSON::ParserError
     halt 400, JSON.generate(error: "the body is not JSON")
   end

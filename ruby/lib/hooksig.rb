@@ -4,10 +4,11 @@ require_relative "hooksig/version"
 require_relative "hooksig/errors"
 require_relative "hooksig/native"
 require_relative "hooksig/config"
-require_relative "hooksig/fast"
 require_relative "hooksig/reply"
 require_relative "hooksig/verifier"
+require_relative "hooksig/fast"
 require_relative "hooksig/signer"
+require_relative "hooksig/replay"
 
 # Constant-time webhook signature verification (and signing), with provider schemes as
 # data. One Rust core holds every rule; this gem reaches it through the C ABI.

@@ -113,14 +113,25 @@ class TestFast < Minitest::Test
     assert_equal 0, result.timestamp
   end
 
-  # A result without timestamp or id is one shared frozen Verified per key index.
-  def test_plain_results_are_shared_and_frozen
-    verifier = Hooksig::Verifier.new("github", secrets: %w[old s3cret])
+  # A result keeps its request, to make its replay key when first read: the plain ones
+  # (no timestamp, no id, the first key) in an object of three instance variables; each is
+  # its own object, and reads as a Verified.
+  def test_results_keep_their_request_for_the_replay_key
+    verifier = Hooksig::Verifier.new("github", secrets: %w[s3cret old])
     signed = Hooksig::Signer.new("github", secret: "s3cret").sign(BODY)
     first = verifier.verify(BODY, signed)
-    assert_same first, verifier.verify(BODY, rack_env(signed))
-    assert first.frozen?
-    assert_equal 1, first.secret_index
+    second = verifier.verify(BODY, rack_env(signed))
+    refute_same first, second
+    assert_equal first, second
+    assert_equal 3, first.instance_variables.size
+    assert_kind_of Hooksig::Verified, first
+    assert_equal [nil, nil, 0], [first.timestamp, first.id_bytes, first.secret_index]
+    assert_equal "#<Hooksig::Verified timestamp=nil id=nil secret_index=0>", first.inspect
+    key = "github:sig:#{signed.fetch('X-Hub-Signature-256').delete_prefix('sha256=')}"
+    assert_equal key, first.replay_key
+    assert_same first.replay_key, first.replay_key # made once
+    rotated = Hooksig::Verifier.new("github", secrets: %w[old s3cret]).verify(BODY, signed)
+    assert_equal [1, key], [rotated.secret_index, rotated.replay_key]
   end
 
   # A verifier holds nothing that changes: every object it reaches (but the native

@@ -130,3 +130,77 @@ module RealServer
     end
   end
 end
+
+# A free TCP port on 127.0.0.1 (the kernel's choice, released at once).
+def free_port
+  require "socket"
+  server = TCPServer.new("127.0.0.1", 0)
+  server.addr[1]
+ensure
+  server&.close
+end
+
+# A real redis-server (Debian's) on a free loopback port, persistence off, that a test can
+# stop and start again on the same port: the replay tests' store. One for the whole run,
+# started on first use and stopped when the run ends.
+class RedisServer
+  attr_reader :port
+
+  def self.shared
+    @shared ||= new.tap { |server| Minitest.after_run { server.stop } }
+  end
+
+  def initialize
+    require "redis"
+    @binary = ENV.fetch("PATH", "").split(File::PATH_SEPARATOR).map { |dir| File.join(dir, "redis-server") }
+                 .find { |path| File.executable?(path) }
+    unless @binary
+      raise "redis-server is missing: `bash .ci/install-redis.sh` installs it (make test-ruby runs it when it can)"
+    end
+
+    @port = free_port
+    start
+  end
+
+  def url = "redis://127.0.0.1:#{@port}/0"
+
+  def running? = !@pid.nil?
+
+  def start
+    raise "redis-server is running already" if running?
+
+    @pid = Process.spawn(@binary, "--port", @port.to_s, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                         "--protected-mode", "no", "--loglevel", "warning", out: File::NULL, err: File::NULL)
+    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 30
+    begin
+      client(timeout: 1).then { |c| c.ping.tap { c.close } }
+    rescue Redis::BaseConnectionError
+      raise "redis-server did not start" if Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline ||
+                                            Process.waitpid(@pid, Process::WNOHANG)
+
+      sleep 0.05
+      retry
+    end
+  end
+
+  def stop
+    return unless running?
+
+    Process.kill("TERM", @pid)
+    Process.wait(@pid)
+    @pid = nil
+  end
+
+  # A client with short timeouts, as an app would have.
+  def client(timeout: 2)
+    Redis.new(host: "127.0.0.1", port: @port, connect_timeout: timeout, read_timeout: timeout,
+              write_timeout: timeout)
+  end
+
+  # The server running and empty, for a test.
+  def fresh
+    start unless running?
+    client.then { |c| c.flushall.tap { c.close } }
+    self
+  end
+end

@@ -2,7 +2,9 @@
 
 require_relative "test_helper"
 require "rack/test"
+require "fileutils"
 require "net/http"
+require "tmpdir"
 require "webrick"
 require "rack/handler/webrick"
 
@@ -94,5 +96,69 @@ class TestSinatraRealServer < Minitest::Test
     response = deliver(EVENT, {})
     assert_equal "403", response.code
     assert_equal({ "error" => "missing_header" }, JSON.parse(response.body))
+  end
+end
+
+# The example as `make load` runs it: two processes sharing a Redis (REDIS_URL), each
+# appending the events it processed to a PROCESSED_LOG; and one claiming in its own memory
+# (REPLAY=memory).
+class TestSinatraReplay < Minitest::Test
+  include AghanimRequests
+
+  def spawn_example(env, log)
+    port = free_port
+    pid = Process.spawn(ENV.to_h.merge("PORT" => port.to_s).merge(env), RbConfig.ruby,
+                        File.join(ROOT, "examples", "sinatra", "server.rb"), out: log, err: %i[child out])
+    @pids << pid
+    deadline = Process.clock_gettime(Process::CLOCK_MONOTONIC) + 60
+    begin
+      Net::HTTP.get_response(URI("http://127.0.0.1:#{port}/"))
+    rescue SystemCallError, IOError
+      raise "the example did not start: #{File.read(log)}" if Process.waitpid(pid, Process::WNOHANG) ||
+                                                              Process.clock_gettime(Process::CLOCK_MONOTONIC) > deadline
+
+      sleep 0.1
+      retry
+    end
+    port
+  end
+
+  def setup
+    @pids = []
+    @dir = Dir.mktmpdir("hooksig-sinatra")
+  end
+
+  def teardown
+    @pids.each { |pid| Process.kill("TERM", pid) }.each { |pid| Process.wait(pid) }
+    FileUtils.rm_rf(@dir)
+  end
+
+  def deliver(port, body, headers)
+    Net::HTTP.start("127.0.0.1", port, open_timeout: 5, read_timeout: 10) do |http|
+      answer = http.post("/webhook", body, headers.merge("Content-Type" => "application/json"))
+      [Integer(answer.code), JSON.parse(answer.body)]
+    end
+  end
+
+  def test_two_instances_behind_redis_process_each_event_once
+    log = File.join(@dir, "processed.log")
+    env = { "REDIS_URL" => RedisServer.shared.fresh.url, "PROCESSED_LOG" => log, "AGHANIM_WEBHOOK_SECRET" => SECRET }
+    ports = Array.new(2) { |n| spawn_example(env, File.join(@dir, "instance#{n}.log")) }
+    body = JSON.generate(event_type: "player.verify", event_id: "whevt_1", data: { player_id: "p-1" })
+    headers = sign(body)
+    status, answer = deliver(ports[0], body, headers)
+    assert_equal [200, "p-1"], [status, answer["player_id"]]
+    assert_equal [200, { "status" => "duplicate" }], deliver(ports[1], body, headers)
+    assert_equal [200, { "status" => "duplicate" }], deliver(ports[0], body, headers)
+    other = JSON.generate(event_type: "player.verify", event_id: "whevt_2", data: { player_id: "p-2" })
+    assert_equal 200, deliver(ports[1], other, sign(other))[0]
+    assert_equal %w[whevt_1 whevt_2], File.readlines(log, chomp: true)
+  end
+
+  def test_replay_memory_claims_in_the_process
+    port = spawn_example({ "REPLAY" => "memory", "AGHANIM_WEBHOOK_SECRET" => SECRET }, File.join(@dir, "memory.log"))
+    headers = sign(EVENT)
+    assert_equal 200, deliver(port, EVENT, headers)[0]
+    assert_equal [200, { "status" => "duplicate" }], deliver(port, EVENT, headers)
   end
 end

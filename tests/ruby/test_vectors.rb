@@ -48,7 +48,11 @@ class TestVectors < Minitest::Test
     headers = FORMS.fetch(form).call(kase)
     return attempt { [:reply, verifier.handshake(body, headers, **Vectors.context(kase))] } if kase["op"] == "handshake"
 
-    attempt { verifier.verify(body, headers, **Vectors.context(kase)) }
+    outcome = attempt { verifier.verify(body, headers, **Vectors.context(kase)) }
+    return outcome unless outcome[0] == :ok
+
+    # The replay key made in the verify call (as the middleware does) beside the result.
+    outcome + [verifier, verifier.__send__(:verify_keyed, body, headers, **Vectors.context(kase))]
   rescue Hooksig::Error => e
     [:error, e]
   end
@@ -71,7 +75,7 @@ class TestVectors < Minitest::Test
     forms.each do |form|
       DEFINED[form] += 1
       define_method("test_#{index}_#{kase['name'].gsub(/[^A-Za-z0-9_]/, '_')}_#{form}") do
-        outcome, value = self.class.run_case(kase, index, form)
+        outcome, value, verifier, keyed = self.class.run_case(kase, index, form)
         RAN[form] += 1
         expect = kase["expect"]
         if expect["argument_error"]
@@ -94,6 +98,7 @@ class TestVectors < Minitest::Test
           assert_same_value expect["timestamp"], value.timestamp, kase["name"]
           assert_same_value expect["id"], value.id, kase["name"]
           assert_equal expect["id"].b, value.id_bytes, kase["name"] if expect["id"]
+          assert_replay_key value, verifier, keyed, kase["name"] if verifier
         when :error
           assert_error expect["error"], value, kase["name"]
           assert_includes value.message, expect["message_contains"], kase["name"] if expect["message_contains"]
@@ -111,6 +116,19 @@ class TestVectors < Minitest::Test
     else
       assert_kind_of Hooksig::ConfigurationError, error
     end
+  end
+
+  # One key, the core's, in the verifier's namespace: made when first read (by verifying
+  # again) or in the verify call; the TTL the verifier's.
+  def assert_replay_key(found, verifier, keyed, name)
+    key = found.replay_key
+    assert_equal keyed.replay_key, key, name
+    assert_equal found, keyed, name
+    assert key.start_with?("#{verifier.namespace}:"), "#{name}: #{key}"
+    assert_predicate key, :frozen?
+    assert_equal Encoding::UTF_8, key.encoding
+    assert_equal [verifier.replay_ttl] * 2, [found.replay_ttl, keyed.replay_ttl], name
+    RAN[:keys] += 1
   end
 
   def assert_reply(expected, reply, name)
@@ -137,6 +155,6 @@ class TestVectors < Minitest::Test
   Minitest.after_run do
     warn "hooksig vectors: #{Vectors.cases.size} cases; ran #{RAN[:pairs]} with headers as " \
          "pairs, #{RAN[:hash]} as a Hash, #{RAN[:rack_env]} as a Rack env, #{RAN[:raw]} with raw " \
-         "argument types"
+         "argument types; #{RAN[:keys]} replay keys made both ways"
   end
 end

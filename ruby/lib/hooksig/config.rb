@@ -12,8 +12,9 @@ module Hooksig
     module_function
 
     # Returns [native pointer, description for #inspect]. kind: :verifier or :signer;
-    # keys: {secrets:, public_keys:, private_key:} as given (see #key_list).
-    def build(kind, preset_or_scheme, keys:, params:, tolerance:)
+    # keys: {secrets:, public_keys:, private_key:} as given (see #key_list); namespace: and
+    # replay_ttl: as Verifier.new takes them (nil: the defaults).
+    def build(kind, preset_or_scheme, keys:, params:, tolerance:, namespace: nil, replay_ttl: nil)
       text, described = scheme_text(preset_or_scheme)
       secrets = key_list(keys[:secret], keys[:secrets], "secret")
       public_keys = key_list(keys[:public_key], keys[:public_keys], "public_key")
@@ -26,6 +27,7 @@ module Hooksig
       config = native_config(text, secrets, public_keys, private_key, memory)
       config[:params], config[:params_len] = param_array(param_list(params), memory)
       config[:tolerance_mode], config[:tolerance_seconds] = tolerance_mode(tolerance)
+      Replay.options(config, namespace, replay_ttl, memory)
 
       out = FFI::MemoryPointer.new(:pointer)
       message = FFI::MemoryPointer.new(:pointer)

@@ -39,8 +39,26 @@ module Hooksig
     # object's #each_pair) cannot meet them in use.
     BUFFERS = :__hooksig_verify_buffers
 
-    # The calling thread's buffers, made on its first verify.
-    def self.buffers = Thread.current[BUFFERS] = ["\0".b * Native::VERIFIED_SIZE, "\0".b * FFI.type_size(:pointer)]
+    # The calling thread's buffers, made on its first verify. Each has its bytes on the heap
+    # (a String of 23 bytes or fewer holds them inside the object, which a compacting GC could
+    # move while a call runs without the GVL).
+    def self.buffers
+      Thread.current[BUFFERS] = [out_buffer(Native::VERIFIED_SIZE), out_buffer(FFI.type_size(:pointer))]
+    end
+
+    # A zeroed binary String of `size` bytes, its bytes on the heap.
+    def self.out_buffer(size) = String.new("\0".b * size, capacity: [size, 64].max)
+
+    # The Thread#[] key of the out-parameters of hooksig_verify_keyed_packed: the
+    # hooksig_verified, the message_out, the replay key (grown past 512 bytes by a copy for
+    # that call) and its length. Used as BUFFERS are.
+    KEYED_BUFFERS = :__hooksig_keyed_buffers
+
+    # The calling thread's keyed buffers, made on its first keyed verify.
+    def self.keyed_buffers
+      Thread.current[KEYED_BUFFERS] = [out_buffer(Native::VERIFIED_SIZE), out_buffer(FFI.type_size(:pointer)),
+                                       out_buffer(512), out_buffer(FFI.type_size(:size_t))]
+    end
 
     # Appends a header to a packed buffer: `prefix` (the name with its length), then the
     # value with its length. The value goes as its bytes: a binary copy of one that is
@@ -298,12 +316,55 @@ module Hooksig
       def prefix_of(name) = Fast.u32(name.bytesize, name) + name.b
     end
 
-    # Reads a hooksig_verified into a Hooksig::Verified, a field at a time (String#getbyte,
+    # A result of Verifier#verify: a Verified whose replay key is made when first read, from
+    # the request it keeps (the verifier, the body and the packed headers: references, nothing
+    # copied), by verifying that request once more (Verifier#key_of). Making the key at every
+    # verify would cost every cell ~0.2 us (the core's formatting, a second String); keeping
+    # the request costs three instance variables. Not frozen: the key is kept once made.
+    class LazyVerified < Verified
+      # rubocop:disable Lint/MissingSuper -- Verified#initialize normalises ids from callers; these are made here.
+      def initialize(timestamp, id_bytes, secret_index, verifier, body, packed, url, method)
+        @timestamp = timestamp
+        @id_bytes = id_bytes
+        @secret_index = secret_index
+        @verifier = verifier
+        @body = body
+        @packed = packed
+        # Rarely given (URL-signed schemes): instance variables set only then.
+        @url = url unless url.nil?
+        @method = method unless method.nil?
+      end
+      # rubocop:enable Lint/MissingSuper
+
+      def replay_key = @replay_key ||= @verifier.__send__(:key_of, self, @body, @packed, @url, @method)
+
+      def replay_ttl = @verifier.replay_ttl
+    end
+
+    # The result of the first key with no timestamp and no id (GitHub, Shopify, ... and
+    # every HMAC scheme without a timestamp): three instance variables, which Ruby 3.1 keeps
+    # inside the object, where LazyVerified's need a table of their own (github cells:
+    # ~0.035 us).
+    class Plain < LazyVerified
+      # rubocop:disable Lint/MissingSuper -- as LazyVerified.
+      def initialize(verifier, body, packed)
+        @verifier = verifier
+        @body = body
+        @packed = packed
+      end
+      # rubocop:enable Lint/MissingSuper
+
+      def timestamp = nil
+      def id_bytes = nil
+      def secret_index = 0
+    end
+
+    # Reads a hooksig_verified into a Fast::LazyVerified (or Plain), a field at a time (String#getbyte,
     # String#unpack1 at an offset: no Array per call). A result without timestamp or id
-    # (GitHub, Shopify, ... and every HMAC scheme without a timestamp) is one of the
-    # Verified objects built with the verifier, recognised by comparing the struct's first
-    # bytes (github cells: ~0.25 us at 0 B and 1 KiB); with a timestamp, one Verified and
-    # nothing else is made (aghanim, noyo cells: ~0.13 us), and an id one String more.
+    # (GitHub, Shopify, ... and every HMAC scheme without a timestamp) is recognised by
+    # comparing the struct's first bytes, with nothing unpacked (github cells); with a
+    # timestamp, one object and nothing else is made (aghanim, noyo cells: ~0.13 us), and an
+    # id one String more.
     class Results
       # struct hooksig_verified: timestamp (u64) at 0, secret_index at 8, id (pointer) at
       # 16, id_len at 24, has_timestamp at 32 (Native::VERIFIED_FORMAT, 64-bit size_t).
@@ -314,7 +375,6 @@ module Hooksig
       ORIGIN = FFI::Pointer.new(1).freeze
 
       def initialize(key_count)
-        @plain = Array.new([key_count, 256].min) { |i| Verified.new(nil, nil, i) }.freeze
         # timestamp 0, secret_index 0, id NULL, id_len 0, has_timestamp false.
         @first = [0, 0, 0, 0, 0].pack(Native::VERIFIED_FORMAT).freeze
         # Below 256 keys an index is its first byte (little-endian).
@@ -322,20 +382,28 @@ module Hooksig
         freeze
       end
 
-      def read(out)
-        return @plain[0] if out.start_with?(@first)
+      # The result of a verify, keeping its request (see LazyVerified).
+      def read(out, verifier, body, packed, url, method)
+        if out.start_with?(@first)
+          return Plain.new(verifier, body, packed) if url.nil? && method.nil?
+
+          return LazyVerified.new(nil, nil, 0, verifier, body, packed, url, method)
+        end
 
         index = @byte_index ? out.getbyte(INDEX) : out.unpack1("@8J")
         timestamp = out.unpack1("Q") unless out.getbyte(HAS_TIMESTAMP) == 0 # rubocop:disable Style/NumericPredicate
         id_ptr = out.unpack1("@16J")
-        if id_ptr == 0 # rubocop:disable Style/NumericPredicate
-          return timestamp.nil? && index < @plain.size ? @plain[index] : Verified.new(timestamp, nil, index)
-        end
-
         # The id points into the packed headers, alive until the caller's verify returns;
         # read at its address as an offset from ORIGIN, without an FFI::Pointer per call.
-        id = ORIGIN.get_bytes(id_ptr - 1, out.unpack1("@24J")).freeze # binary: kept as it is
-        Verified.new(timestamp, id, index)
+        id = ORIGIN.get_bytes(id_ptr - 1, out.unpack1("@24J")).freeze unless id_ptr == 0 # rubocop:disable Style/NumericPredicate
+        LazyVerified.new(timestamp, id, index, verifier, body, packed, url, method)
+      end
+
+      # The result of a keyed verify: a Verified with its replay key and TTL.
+      def read_keyed(out, key, ttl)
+        timestamp, index, id_ptr, id_len, has_timestamp = out.unpack(Native::VERIFIED_FORMAT)
+        id = ORIGIN.get_bytes(id_ptr - 1, id_len) unless id_ptr.zero?
+        Verified.new(has_timestamp.zero? ? nil : timestamp, id, index, replay_key: key, replay_ttl: ttl)
       end
     end
   end

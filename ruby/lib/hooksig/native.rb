@@ -107,6 +107,19 @@ module Hooksig
     attach_function :hooksig_verify_packed_nogvl, :hooksig_verify_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out], :int,
                     blocking: true
+    # verify_keyed_packed(verifier, body, len, packed, len, context, out, key, capacity,
+    # key_len, message): verify and the replay key, into Strings as above.
+    KEYED = %i[pointer buffer_in size_t buffer_in size_t buffer_in buffer_out buffer_out size_t buffer_out
+               buffer_out].freeze
+    attach_function :hooksig_verify_keyed_packed, KEYED, :int
+    attach_function :hooksig_verify_keyed_packed_nogvl, :hooksig_verify_keyed_packed, KEYED, :int, blocking: true
+    attach_function :hooksig_verifier_replay_ttl, [:pointer], :uint64
+    attach_function :hooksig_verifier_namespace, %i[pointer buffer_out], :pointer
+    attach_function :hooksig_replay_store_new, [:size_t], :pointer
+    attach_function :hooksig_replay_store_free, [:pointer], :void
+    attach_function :hooksig_replay_store_claim, %i[pointer buffer_in size_t uint64], :int32
+    attach_function :hooksig_replay_store_release, %i[pointer buffer_in size_t], :int
+    attach_function :hooksig_replay_store_len, [:pointer], :size_t
     attach_function :hooksig_handshake_packed,
                     %i[pointer buffer_in size_t buffer_in size_t buffer_in pointer pointer], :int
     attach_function :hooksig_reply_free, [:pointer], :void

@@ -17,10 +17,17 @@ module Hooksig
     # without being hashed: at once when its Content-Length says so, otherwise (chunked) once
     # max_body + 1 bytes were read.
     #
+    # Given a replay store (replay:), it claims each verified delivery once: a duplicate
+    # gets 200 {"status": "duplicate"} without calling the app; when the app raises or
+    # answers 5xx the claim is released, so the provider's retry is processed; a store that
+    # cannot be reached gets 503 {"error": "replay_store_unavailable"} (fail closed: the
+    # provider retries) unless on_store_error: :allow.
+    #
     #   use Hooksig::Rack::Middleware, "github", secret: ENV.fetch("GITHUB_WEBHOOK_SECRET"),
     #                                  path: "/webhooks/github"
-    #   # or with a verifier built elsewhere:
-    #   use Hooksig::Rack::Middleware, verifier: my_verifier, path: %r{\A/hooks/}
+    #   # or with a verifier built elsewhere, and claims shared by every instance:
+    #   use Hooksig::Rack::Middleware, verifier: my_verifier, path: %r{\A/hooks/},
+    #                                  replay: Hooksig::RedisReplayStore.new(Redis.new(url: ...))
     class Middleware
       # The env key of the Hooksig::Verified result.
       ENV_KEY = "hooksig.verified"
@@ -30,6 +37,12 @@ module Hooksig
       TOO_LARGE_CODE = "body_too_large"
       # The error of the 400 answered to a Content-Length that is not a number.
       INVALID_LENGTH_CODE = "invalid_content_length"
+      # The default duplicate_body: (answered with duplicate_status:, default 200).
+      DUPLICATE_BODY = { status: "duplicate" }.freeze
+      # The error of the 503 answered when the replay store cannot be reached.
+      UNAVAILABLE_CODE = ReplayStoreError::CODE
+      # The error of the 403 answered when on_secret: refuses Asana's handed-over secret.
+      SECRET_REFUSED_CODE = "handshake_secret_refused"
 
       # app:: the Rack app
       # preset_or_scheme, secret:, secrets:, public_key:, public_keys:, params:, tolerance:::
@@ -40,8 +53,18 @@ module Hooksig
       #              taking the env and returning it; default: the request's URL as Rack
       #              sees it (Rack::Request#url), which behind a proxy may differ
       # on_secret:: for Asana, whose handshake hands over the webhook's secret: a Proc
-      #             (secret, env) that stores it before the handshake is answered; without
-      #             it that handshake answers 500 {"error": "handshake_secret_not_stored"}
+      #             (secret, env) that stores it before the handshake is answered; when it
+      #             returns false or raises, the handshake answers 403
+      #             {"error": "handshake_secret_refused"}; without it 500
+      #             {"error": "handshake_secret_not_stored"}. The secret is never logged.
+      # replay:: a replay store (Hooksig::MemoryReplayStore for one process,
+      #          Hooksig::RedisReplayStore for many, or anything with claim(key, ttl) -> true
+      #          or false and release(key)); nil (default) for no replay protection
+      # on_store_error:: :fail (default): a store that raises answers 503
+      #                  {"error": "replay_store_unavailable"}; :allow: the delivery goes on
+      #                  unclaimed. Either way the failure is written to env["rack.errors"].
+      # duplicate_status:, duplicate_body:: the answer to a duplicate (default 200 and
+      #                                     {"status": "duplicate"}, as JSON)
       # path:: which requests to verify: a String (that path and the paths under it), a
       #        Regexp, an Array of these, a Proc taking the env, or nil for every request
       # methods:: which HTTP methods to verify (default POST, PUT, PATCH; nil for all)
@@ -54,9 +77,11 @@ module Hooksig
       def initialize(app, preset_or_scheme = nil, verifier: nil, path: nil,
                      methods: %w[POST PUT PATCH], status: 403, on_error: nil,
                      env_key: ENV_KEY, max_body: DEFAULT_MAX_BODY, public_url: nil, on_secret: nil,
+                     replay: nil, on_store_error: nil, duplicate_status: nil, duplicate_body: nil,
                      **verifier_options)
         @app = app
         @verifier = verifier || build_verifier(preset_or_scheme, verifier_options)
+        @replay = Claims.new(replay, on_store_error, duplicate_status, duplicate_body)
         unless public_url.nil? || public_url.is_a?(String) || public_url.respond_to?(:call)
           raise TypeError, "public_url: must be a String or a Proc taking the env, not #{public_url.class}"
         end
@@ -91,11 +116,11 @@ module Hooksig
           return reply if reply
           return @app.call(env) unless verified
 
-          env[@env_key] = verify(body, env)
+          env[@env_key] = found = verify(body, env)
         rescue VerificationError => e
           return reject(e, env)
         end
-        @app.call(env)
+        @replay.enabled? ? @replay.call(@app, env, found) : @app.call(env)
       end
 
       private
@@ -104,6 +129,9 @@ module Hooksig
       def verify(body, env)
         url = request_url(env) if @verifier.needs_url?
         method = env["REQUEST_METHOD"] if @verifier.needs_method?
+        # With a store, the replay key is made in the same call.
+        return @verifier.__send__(:verify_keyed, body, env, url: url, method: method) if @replay.enabled?
+
         @verifier.verify(body, env, url: url, method: method)
       end
 
@@ -114,8 +142,18 @@ module Hooksig
         return reply.to_rack if reply.secret.nil?
         return json(500, error: "handshake_secret_not_stored") if @on_secret.nil?
 
-        @on_secret.call(reply.secret, env)
-        reply.to_rack
+        stored = begin
+          @on_secret.call(reply.secret, env)
+        rescue StandardError => e
+          # The class only: a message may quote the secret.
+          log(env, "hooksig: on_secret raised #{e.class}: the handshake secret was refused")
+          false
+        end
+        stored == false ? json(403, error: SECRET_REFUSED_CODE) : reply.to_rack
+      end
+
+      def log(env, line)
+        env["rack.errors"]&.puts(line)
       end
 
       def request_url(env)
@@ -171,6 +209,98 @@ module Hooksig
         [status, { "content-type" => "application/json", "content-length" => payload.bytesize.to_s }, [payload]]
       end
     end
+
+    # The replay options of a middleware, checked when it is built, and the claim and
+    # release it makes around the app for each verified delivery. Private.
+    class Claims
+      def initialize(store, on_store_error, duplicate_status, duplicate_body)
+        @store = store
+        unless store.nil? || (store.respond_to?(:claim) && store.respond_to?(:release))
+          raise TypeError, "replay: must be a replay store with claim(key, ttl) and release(key) " \
+                           "(Hooksig::MemoryReplayStore, Hooksig::RedisReplayStore, or your own), got #{store.class}"
+        end
+        if store.nil? && !(on_store_error.nil? && duplicate_status.nil? && duplicate_body.nil?)
+          raise ArgumentError, "on_store_error:, duplicate_status: and duplicate_body: need a replay store (replay:)"
+        end
+
+        @allow = allow?(on_store_error)
+        @duplicate_status = status(duplicate_status)
+        @duplicate_body = JSON.generate(duplicate_body.nil? ? Middleware::DUPLICATE_BODY : duplicate_body).freeze
+        @unavailable = JSON.generate(error: Middleware::UNAVAILABLE_CODE).freeze
+        freeze
+      end
+
+      def enabled? = !@store.nil?
+
+      # Claims the delivery, then calls the app (or answers the duplicate, or 503); releases
+      # the claim when the app raises or answers 5xx.
+      def call(app, env, found)
+        key = found.replay_key
+        case claim(key, found.replay_ttl, env)
+        when :duplicate then answer(@duplicate_status, @duplicate_body)
+        when :unavailable then answer(503, @unavailable)
+        when :unclaimed then app.call(env)
+        else
+          done = false
+          begin
+            response = app.call(env)
+            done = response[0].to_i < 500
+            response
+          ensure
+            release(key, env) unless done
+          end
+        end
+      end
+
+      private
+
+      def claim(key, ttl, env)
+        claimed = @store.claim(key, ttl)
+      rescue StandardError => e
+        log(env, "the replay store failed (#{e.class}: #{e.message}); " +
+                 (@allow ? "processing the delivery unclaimed (on_store_error: :allow)" : "answering 503"))
+        @allow ? :unclaimed : :unavailable
+      else
+        return :claimed if claimed == true
+        return :duplicate if claimed == false
+
+        raise TypeError, "a replay store's claim must return true or false, got #{Fast.describe(claimed)}"
+      end
+
+      # A release that fails leaves the claim to its TTL: retries until then are answered
+      # as duplicates, which the log says.
+      def release(key, env)
+        @store.release(key)
+      rescue StandardError => e
+        log(env, "the app failed and its delivery's replay claim could not be released (#{e.class}: " \
+                 "#{e.message}); the provider's retries are answered as duplicates until the claim expires")
+      end
+
+      def log(env, text)
+        env["rack.errors"]&.puts("hooksig: #{text}")
+      end
+
+      def answer(status, body)
+        [status, { "content-type" => "application/json", "content-length" => body.bytesize.to_s }, [body]]
+      end
+
+      def allow?(value)
+        case value
+        when nil, :fail, "fail" then false
+        when :allow, "allow" then true
+        else raise ArgumentError, "on_store_error: must be :fail or :allow, not #{value.inspect}"
+        end
+      end
+
+      def status(value)
+        return 200 if value.nil?
+        raise TypeError, "duplicate_status: must be an Integer, not #{value.class}" unless Integer === value
+        return value if value.between?(200, 599)
+
+        raise ArgumentError, "duplicate_status: must be an HTTP status (200-599), not #{value}"
+      end
+    end
+    private_constant :Claims
 
     # Reading the raw body within a limit. Private.
     module Body

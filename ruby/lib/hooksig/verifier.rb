@@ -13,10 +13,14 @@ module Hooksig
     attr_reader :secret_index
 
     # id_bytes: the id's bytes (any String; kept as a frozen binary copy), or nil.
-    def initialize(timestamp, id_bytes, secret_index)
+    # replay_key:, replay_ttl:: what #replay_key and #replay_ttl give (a verifier sets them;
+    # nil for a Verified made by hand).
+    def initialize(timestamp, id_bytes, secret_index, replay_key: nil, replay_ttl: nil)
       @timestamp = timestamp
       @id_bytes = id_bytes && (id_bytes.encoding == Encoding::BINARY && id_bytes.frozen? ? id_bytes : id_bytes.b.freeze)
       @secret_index = secret_index
+      @replay_key = replay_key && -replay_key.dup.force_encoding(Encoding::UTF_8)
+      @replay_ttl = replay_ttl
       freeze
     end
 
@@ -24,17 +28,34 @@ module Hooksig
     # are not, or when the scheme has no id header (see #id_bytes). The same rule in every
     # language.
     def id
-      return nil if @id_bytes.nil?
+      bytes = id_bytes
+      return nil if bytes.nil?
 
-      text = @id_bytes.dup.force_encoding(Encoding::UTF_8)
+      text = bytes.dup.force_encoding(Encoding::UTF_8)
       text.valid_encoding? ? text.freeze : nil
     end
+
+    # The key that names this delivery in a replay store (the core's rule, the same in
+    # every language): "{namespace}:{id}" when the scheme signs a message id, else
+    # "{namespace}:sig:{hex}" of the signature that matched, and for a token scheme
+    # "{namespace}:body:{hex of the body's SHA-256}". A frozen UTF-8 String.
+    #
+    # Claim it with #replay_ttl in a store (Hooksig::MemoryReplayStore,
+    # Hooksig::RedisReplayStore): true the first time, false for a replay or a retry.
+    # The key needs the signature that matched, which only the core sees while verifying:
+    # for a result of Verifier#verify it is made when first read, by verifying the request
+    # once more (the Rack middleware, given replay:, makes it in the same call instead).
+    attr_reader :replay_key
+
+    # How long a claim of this delivery lives, in seconds: twice the tolerance plus 60 when
+    # the scheme has a replay window, else the verifier's replay_ttl: (default 24 hours).
+    attr_reader :replay_ttl
 
     # Always true: a failed verification raises instead.
     def valid? = true
 
     # Returns {timestamp:, id:, id_bytes:, secret_index:}.
-    def to_h = { timestamp: @timestamp, id: id, id_bytes: @id_bytes, secret_index: @secret_index }
+    def to_h = { timestamp: timestamp, id: id, id_bytes: id_bytes, secret_index: secret_index }
 
     def ==(other) = other.is_a?(Verified) && to_h == other.to_h
     alias eql? ==
@@ -42,8 +63,8 @@ module Hooksig
     def hash = to_h.hash
 
     def inspect
-      id = @id_bytes && (self.id || @id_bytes).inspect
-      "#<#{self.class.name} timestamp=#{@timestamp.inspect} id=#{id || 'nil'} secret_index=#{@secret_index}>"
+      id = id_bytes && (self.id || id_bytes).inspect
+      "#<Hooksig::Verified timestamp=#{timestamp.inspect} id=#{id || 'nil'} secret_index=#{secret_index}>"
     end
   end
 
@@ -71,16 +92,26 @@ module Hooksig
     #                             Standard Webhooks v1a
     # params:: construction params, the `{NAME}`s of the scheme's message
     # tolerance:: the replay window in seconds; nil for none; absent for the scheme's own
+    # namespace:: the start of every replay key (default: the preset's name; a custom
+    #             scheme's: its signature header's): give one per endpoint when two
+    #             endpoints of one preset share a replay store
+    # replay_ttl:: how long a claim lives when the scheme has no replay window, in seconds
+    #              (default 24 hours); with a window it lives 2 * tolerance + 60 seconds
     #
     # Raises ConfigurationError (UnknownPresetError, InvalidSchemeError,
     # InvalidSecretError, MissingParamError, InvalidKeyError), or TypeError / ArgumentError
     # for arguments of the wrong kind.
     def initialize(preset_or_scheme, secret: nil, secrets: nil, public_key: nil, public_keys: nil,
-                   params: nil, tolerance: Config::DEFAULT)
+                   params: nil, tolerance: Config::DEFAULT, namespace: nil, replay_ttl: nil)
       keys = { secret: secret, secrets: secrets, public_key: public_key, public_keys: public_keys }
-      ptr, described = Config.build(:verifier, preset_or_scheme, keys: keys, params: params, tolerance: tolerance)
+      ptr, described = Config.build(:verifier, preset_or_scheme, keys: keys, params: params, tolerance: tolerance,
+                                                                 namespace: namespace, replay_ttl: replay_ttl)
       @described = described.freeze
       @native = FFI::AutoPointer.new(ptr, Native.method(:hooksig_verifier_free))
+      @replay_ttl = Native.hooksig_verifier_replay_ttl(@native)
+      length = "\0".b * FFI.type_size(:size_t)
+      @namespace = -Native.hooksig_verifier_namespace(@native, length).read_bytes(length.unpack1("J"))
+                          .force_encoding(Encoding::UTF_8)
       @key_count = [secret, *secrets].compact.size + [public_key, *public_keys].compact.size
       needs = Native.hooksig_verifier_needs(@native)
       @needs_url = needs.anybits?(Native::NEEDS_URL)
@@ -131,7 +162,7 @@ module Hooksig
                                                   buffers[1])
              end
       Native.check!(code, buffers[1]) unless code == 0 # rubocop:disable Style/NumericPredicate
-      @results.read(out) # before `packed` goes: a reported id points into it
+      @results.read(out, self, body, packed, url, method) # before `packed` goes: a reported id points into it
     end
 
     # Returns whether the request verifies (see #verify); never raises for a bad request.
@@ -161,6 +192,14 @@ module Hooksig
       out.read_pointer.null? ? nil : Reply.send(:take, out.read_pointer)
     end
 
+    # The start of every replay key (Verified#replay_key): the preset's name unless
+    # namespace: was given. A frozen UTF-8 String.
+    attr_reader :namespace
+
+    # How long a claim of a verified delivery lives, in seconds (Verified#replay_ttl): twice
+    # the tolerance plus 60 with a replay window, else replay_ttl: (default 24 hours).
+    attr_reader :replay_ttl
+
     # Whether the provider sends handshakes (see #handshake).
     def handshakes? = @handshakes
 
@@ -178,6 +217,53 @@ module Hooksig
     alias to_s inspect
 
     private
+
+    # #verify, with the replay key made in the same call (the Rack middleware, given a
+    # replay store, calls this instead).
+    def verify_keyed(body, headers, now: nil, url: nil, method: nil)
+      unless String === body
+        raise TypeError, "body must be a String of the raw request bytes, got #{Fast.describe(body)}"
+      end
+
+      keyed(body, @headers.pack(headers), now, url, method)
+    end
+
+    # The replay key of a result of #verify (Fast::LazyVerified), made by verifying its
+    # request once more at the time it was sent: the core makes the key from the signature
+    # that matched, which it sees only while verifying.
+    def key_of(found, body, packed, url, method)
+      again = begin
+        keyed(body, packed, found.timestamp, url, method)
+      rescue VerificationError
+        nil
+      end
+      return again.replay_key if again == found
+
+      raise "hooksig: the request's body changed after verify, so its replay key cannot be made: " \
+            "read replay_key before changing the body (or freeze it)"
+    end
+
+    # Calls hooksig_verify_keyed_packed; returns a Verified with its replay key.
+    def keyed(body, packed, now, url, method)
+      memory = [] # the native copies of url: and method:, alive until the call returns
+      context = Config.context(now, url, method, memory) unless now.nil? && url.nil? && method.nil?
+      out, message, key, length = Thread.current[Fast::KEYED_BUFFERS] || Fast.keyed_buffers
+      # A key is at most the namespace, 133 bytes and twice its id, a header in `packed`.
+      needed = @namespace.bytesize + 133 + (2 * packed.bytesize)
+      key = "\0".b * needed if needed > key.bytesize
+      size = body.bytesize
+      if size >= Native::NOGVL_BODY_BYTES
+        # As in #verify: a short String's bytes would sit inside the object, which a
+        # compacting GC could move while the call runs without the GVL.
+        packed = String.new(packed, capacity: 64) if packed.bytesize < 64
+        key = String.new(key, capacity: 64) if key.bytesize < 64
+      end
+      function = size < Native::NOGVL_BODY_BYTES ? :hooksig_verify_keyed_packed : :hooksig_verify_keyed_packed_nogvl
+      code = Native.public_send(function, @native, body, size, packed, packed.bytesize, context, out, key,
+                                key.bytesize, length, message)
+      Native.check!(code, message)
+      @results.read_keyed(out, key.byteslice(0, length.unpack1("J")), @replay_ttl)
+    end
 
     def header_names
       count = Native.hooksig_verifier_header_names(@native, nil, 0)
