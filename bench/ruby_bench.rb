@@ -37,34 +37,35 @@ CLOCK = ENV["BENCH_CLOCK"] == "wall" ? Process::CLOCK_MONOTONIC : Process::CLOCK
 WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 SECRET = "bench-secret-0123456789"
 
-def clock = Process.clock_gettime(CLOCK)
+def clock(id = CLOCK) = Process.clock_gettime(id)
 
-def time_n(count)
-  start = clock
+def time_n(count, id = CLOCK)
+  start = clock(id)
   i = 0
   while i < count
     yield
     i += 1
   end
-  clock - start
+  clock(id) - start
 end
 
 # Returns how many calls take about ROUND_SECONDS.
-def calibrate(&block)
+def calibrate(id = CLOCK, &block)
   n = 1
-  n *= 2 while (t = time_n(n, &block)) < ROUND_SECONDS / 8 && n < 1 << 24
+  n *= 2 while (t = time_n(n, id, &block)) < ROUND_SECONDS / 8 && n < 1 << 24
   [(n * (ROUND_SECONDS / [t, 1e-9].max)).ceil, 1].max
 end
 
 # Each contender's best seconds per call; the contenders take turns, round after round, in
 # the opposite order every other round (whichever runs first in a round was measured up to
-# ~10% faster on this machine).
-def measure(contenders)
-  counts = contenders.transform_values { |c| calibrate(&c) }
+# ~10% faster on this machine). `id`: the clock (thread CPU time unless BENCH_CLOCK=wall;
+# the Redis rows are wall time: their time is a round trip, not CPU).
+def measure(contenders, id = CLOCK)
+  counts = contenders.transform_values { |c| calibrate(id, &c) }
   best = contenders.transform_values { Float::INFINITY }
   ROUNDS.times do |round|
     order = round.even? ? contenders.to_a : contenders.to_a.reverse
-    order.each { |name, c| best[name] = [best[name], time_n(counts[name], &c) / counts[name]].min }
+    order.each { |name, c| best[name] = [best[name], time_n(counts[name], id, &c) / counts[name]].min }
   end
   best
 end
@@ -269,6 +270,86 @@ asymmetric.each do |label, (preset, key, sig_header, encoding, ts_header, digest
   times = measure(contenders)
   puts format("%-24s 1 KiB  hooksig %8.2f us  OpenSSL::PKey %8.2f us  %5.2fx", label,
               times["hooksig"] * 1e6, times["openssl"] * 1e6, times["openssl"] / times["hooksig"])
+end
+
+# Replay protection (issue 11): what a claim costs, and the replay key. Off with BENCH_REPLAY=0.
+if ENV.fetch("BENCH_REPLAY", "1") != "0"
+  require "redis"
+  require "socket"
+  puts
+  puts "replay protection (issue 11)"
+  # The replay key, 1 KiB, standard-webhooks on the signed Hash: verify alone; the key made in
+  # the verify call (what the Rack middleware does with a store); verify, then the key read
+  # (made by verifying again).
+  verifier = Hooksig::Verifier.new("standard-webhooks", secret: WHSEC)
+  body = ("x" * 1024).b
+  signed = Hooksig::Signer.new("standard-webhooks", secret: WHSEC).sign(body)
+  times = measure({
+                    "verify" => -> { verifier.verify(body, signed) },
+                    "keyed" => -> { verifier.__send__(:verify_keyed, body, signed).replay_key },
+                    "lazy" => -> { verifier.verify(body, signed).replay_key }
+                  })
+  puts format("standard-webhooks 1 KiB: verify %.2f us; verify with the key in the call %.2f us; " \
+              "verify then replay_key (verified again) %.2f us", times["verify"] * 1e6, times["keyed"] * 1e6,
+              times["lazy"] * 1e6)
+
+  # The memory store: a claim of a new key (true), of a held key (false: the duplicate).
+  keys = Array.new(1 << 16) { |i| "standard-webhooks:msg_#{i.to_s.rjust(24, '0')}" }.freeze
+  memory = Hooksig::MemoryReplayStore.new
+  held = keys[0]
+  memory.claim(held, 660)
+  fresh = 0
+  times = measure({
+                    "new" => lambda do
+                      memory.claim(keys[fresh & 0xFFFF], 660)
+                      memory.release(keys[fresh & 0xFFFF]) # (so that each claim is a first one)
+                      fresh += 1
+                    end,
+                    "release" => -> { memory.release(keys[1]) },
+                    "held" => -> { memory.claim(held, 660) }
+                  })
+  puts format("MemoryReplayStore (thread CPU): claim + release of a new key %.2f us (release alone %.2f us); " \
+              "claim of a held key %.2f us", times["new"] * 1e6, times["release"] * 1e6, times["held"] * 1e6)
+
+  # Redis over loopback: a redis-server of its own on a free port, persistence off.
+  port = TCPServer.new("127.0.0.1", 0).then { |s| s.addr[1].tap { s.close } }
+  pid = Process.spawn("redis-server", "--port", port.to_s, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                      "--loglevel", "warning", out: File::NULL, err: File::NULL)
+  begin
+    redis = Redis.new(host: "127.0.0.1", port: port, connect_timeout: 1, read_timeout: 1, write_timeout: 1)
+    begin
+      redis.ping
+    rescue Redis::BaseConnectionError
+      sleep 0.05
+      retry
+    end
+    store = Hooksig::RedisReplayStore.new(redis)
+    store.claim(held, 660)
+    wall = Process::CLOCK_MONOTONIC
+    counter = 0
+    times = measure({
+                      "new" => lambda do
+                        counter += 1
+                        store.claim("bench:#{counter}", 660) or raise "not new"
+                      end,
+                      "held" => -> { store.claim(held, 660) and raise "not held" },
+                      "set" => lambda do
+                        counter += 1
+                        redis.set("hooksig:raw:#{counter}", "1", nx: true, px: 660_000)
+                      end,
+                      "ping" => -> { redis.ping }
+                    }, wall)
+    cpu = measure({ "new" => lambda do
+      counter += 1
+      store.claim("bench:#{counter}", 660)
+    end })
+    puts format("RedisReplayStore over loopback (wall): claim of a new key %.1f us, of a held key %.1f us; " \
+                "the client's own SET NX PX %.1f us, PING %.1f us; a claim's CPU time in this process %.1f us",
+                times["new"] * 1e6, times["held"] * 1e6, times["set"] * 1e6, times["ping"] * 1e6, cpu["new"] * 1e6)
+  ensure
+    Process.kill("TERM", pid)
+    Process.wait(pid)
+  end
 end
 
 puts

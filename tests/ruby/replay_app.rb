@@ -14,6 +14,7 @@
 #   PORT=... REDIS_URL=... REPLAY_COUNT=... REPLAY_MARKERS=... WEBHOOK_SECRET=... ruby tests/ruby/replay_app.rb
 
 $LOAD_PATH.unshift File.expand_path("../../ruby/lib", __dir__)
+require "fileutils"
 require "json"
 require "redis"
 require "webrick"
@@ -58,7 +59,8 @@ app = Rack::Builder.new do
   run HANDLER
 end
 
-Dir.mkdir(MARKERS) unless File.directory?(MARKERS)
+# Both instances start at once: mkdir_p tolerates the other one having made it first.
+FileUtils.mkdir_p(MARKERS)
 server = WEBrick::HTTPServer.new(BindAddress: "127.0.0.1", Port: Integer(ENV.fetch("PORT")),
                                  Logger: WEBrick::Log.new($stderr, WEBrick::Log::WARN), AccessLog: [])
 server.mount "/", Rack::Handler::WEBrick, app

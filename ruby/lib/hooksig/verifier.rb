@@ -237,7 +237,10 @@ module Hooksig
       rescue VerificationError
         nil
       end
-      return again.replay_key if again == found
+      if again && again.secret_index == found.secret_index && again.timestamp == found.timestamp &&
+         again.id_bytes == found.id_bytes
+        return again.replay_key
+      end
 
       raise "hooksig: the request's body changed after verify, so its replay key cannot be made: " \
             "read replay_key before changing the body (or freeze it)"
@@ -258,10 +261,14 @@ module Hooksig
         packed = String.new(packed, capacity: 64) if packed.bytesize < 64
         key = String.new(key, capacity: 64) if key.bytesize < 64
       end
-      function = size < Native::NOGVL_BODY_BYTES ? :hooksig_verify_keyed_packed : :hooksig_verify_keyed_packed_nogvl
-      code = Native.public_send(function, @native, body, size, packed, packed.bytesize, context, out, key,
-                                key.bytesize, length, message)
-      Native.check!(code, message)
+      code = if size < Native::NOGVL_BODY_BYTES
+               Native.hooksig_verify_keyed_packed(@native, body, size, packed, packed.bytesize, context, out, key,
+                                                  key.bytesize, length, message)
+             else
+               Native.hooksig_verify_keyed_packed_nogvl(@native, body, size, packed, packed.bytesize, context, out,
+                                                        key, key.bytesize, length, message)
+             end
+      Native.check!(code, message) unless code == 0 # rubocop:disable Style/NumericPredicate
       @results.read_keyed(out, key.byteslice(0, length.unpack1("J")), @replay_ttl)
     end
 
