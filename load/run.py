@@ -103,6 +103,7 @@ REPLAY_APPS = [
         "/webhooks/aghanim",
     ),
     ReplayApp("express", ["node", "examples/express/server.js"], "/webhooks/aghanim"),
+    ReplayApp("sinatra", ["ruby", "examples/sinatra/server.rb"], "/webhook"),
 ]
 
 
