@@ -23,39 +23,29 @@
 // answer leaves, so the provider's retry is processed; a store that cannot be reached
 // answers 503 `{"error": "replay_store_unavailable"}` unless `onStoreError: 'allow'`.
 
-const { VerificationError, _internal } = require('./index.js')
 const {
-  SHARED_KEYS,
+  HANDLER_KEYS,
+  handlerOptions,
   CLAIMED,
   DUPLICATE,
   UNAVAILABLE,
-  UNAVAILABLE_MESSAGE,
-  replayOptions,
   claim,
   release,
   secretTaken,
-  warnOf,
+  failureAnswer,
+  receiver,
+  tooLarge,
+  storeUnavailable,
+  Reply,
   verifierFrom,
-  statusOption,
-  limitOption,
-  functionOption,
-  publicUrlOption,
-  urlOf,
   declaredLength,
   parseJson,
   HelperError,
 } = require('./helpers.js')
-const { verifyQuietly, verifyKeyedQuietly, handshakeQuietly } = require('./fast.js')
-
-const OPTIONS = ['status', 'limit', 'json', 'onError', 'publicUrl', ...SHARED_KEYS]
 
 /** For a body parser's `verify` option: keeps the raw bytes on `req.rawBody`. */
 function captureRawBody(req, _res, buf) {
   req.rawBody = buf
-}
-
-function tooLarge(limit) {
-  return new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
 }
 
 /** Reads the whole request stream, up to `limit` bytes. */
@@ -210,30 +200,15 @@ function releaseOn5xx(res, replay, key) {
  * For schemes that sign the URL, the request's URL is used, or `publicUrl`.
  */
 function webhook(schemeOrVerifier, options) {
-  const { verifier, own } = verifierFrom(schemeOrVerifier, options, OPTIONS, 'webhook middleware')
-  const status = statusOption(own.status, 'webhook middleware')
-  const limit = limitOption(own.limit, 'webhook middleware')
-  const json = own.json === undefined ? true : own.json
-  if (typeof json !== 'boolean') throw new TypeError('hooksig: webhook middleware option json must be a boolean')
-  const onError = functionOption(own.onError, 'onError', 'webhook middleware')
-  const onSecret = functionOption(own.onSecret, 'onSecret', 'webhook middleware')
-  const publicUrl = publicUrlOption(own.publicUrl, 'webhook middleware')
-  const replay = replayOptions(own, 'webhook middleware')
-  // The request context, built only for schemes that sign it.
-  const needsContext = verifier.needsUrl || verifier.needsMethod
-  const needsUrl = verifier.needsUrl
-  const handshakes = verifier.hasHandshake
-  const verifyKeyed = _internal.verifyKeyed
+  const { verifier, own } = verifierFrom(schemeOrVerifier, options, HANDLER_KEYS, 'webhook middleware')
+  const { status, limit, json, onError, onSecret, publicUrl, replay } = handlerOptions(own, 'webhook middleware')
+  const receive = receiver(verifier, { publicUrl, ownUrl: requestUrl, handshakes: true, keyed: replay !== null })
 
   const fail = (err, req, res, next) => {
     if (onError) return onError(err, req, res, next)
-    if (err instanceof VerificationError) return sendError(res, status, err.code)
-    if (err instanceof HelperError) {
-      // A failure of the app's set-up, not the request's: say so where its owner looks.
-      warnOf(err)
-      return sendError(res, err.status, err.code)
-    }
-    return next(err)
+    const answer = failureAnswer(err, status)
+    if (answer === null) return next(err)
+    return sendError(res, answer[0], answer[1])
   }
 
   /** Answers a handshake: once onSecret took a secret it hands over (Asana). */
@@ -255,9 +230,7 @@ function webhook(schemeOrVerifier, options) {
         return next()
       }
       if (outcome === DUPLICATE) return sendJson(res, replay.duplicateStatus, replay.duplicateBody)
-      if (outcome === UNAVAILABLE) {
-        return fail(new HelperError(503, 'replay_store_unavailable', UNAVAILABLE_MESSAGE), req, res, next)
-      }
+      if (outcome === UNAVAILABLE) return fail(storeUnavailable(), req, res, next)
       return next() // ALLOWED: the store failed and onStoreError is 'allow'
     }
     let outcome
@@ -275,22 +248,11 @@ function webhook(schemeOrVerifier, options) {
     try {
       // rawHeaders: every header exactly as received, repeats kept (the core judges them).
       const headers = Array.isArray(req.rawHeaders) && req.rawHeaders.length > 0 ? req.rawHeaders : req.headers
-      if (handshakes) {
-        // GET handshakes read the query: the request's own URL unless the scheme signs the URL.
-        const url = needsUrl ? urlOf(publicUrl, req, requestUrl) : requestUrl(req)
-        const reply = handshakeQuietly(verifier, raw, headers, { url, method: req.method })
-        if (reply !== null) return answer(reply, req, res, next)
-      }
-      const context = needsContext
-        ? { url: needsUrl ? urlOf(publicUrl, req, requestUrl) : undefined, method: req.method }
-        : undefined
-      result =
-        replay === null
-          ? verifyQuietly(verifier, raw, headers, context)
-          : verifyKeyedQuietly(verifyKeyed, verifier, raw, headers, context)
+      result = receive(raw, headers, req, req.method, undefined)
     } catch (err) {
       return fail(err, req, res, next)
     }
+    if (result instanceof Reply) return answer(result, req, res, next)
     const parsed = json && parsedAlready(req, raw)
     req.rawBody = raw
     req.webhook = result
@@ -299,8 +261,8 @@ function webhook(schemeOrVerifier, options) {
     } else if (!parsed) {
       try {
         req.body = parseJson(raw)
-      } catch {
-        return fail(new HelperError(400, 'invalid_json', 'the body is signed but is not JSON'), req, res, next)
+      } catch (err) {
+        return fail(err, req, res, next)
       }
     }
     if (replay !== null) return claimed(result, req, res, next)

@@ -19,7 +19,8 @@
 // - The native functions take the values as arguments, the request context only when
 //   given, and leave the result in a Float64Array over the addon's memory; a failure is
 //   returned, not thrown (fast.rs says why).
-// - The framework helpers' errors carry no stack (verifyQuietly): `make load-ab`, Express.
+// - The framework helpers' errors carry no stack (quietly): `make load-ab`, Express pair
+//   (load/README.md).
 // - The replay key is not made by verify (0.15-0.21 µs, 13-46 % of the small cells): a Verified
 //   makes it when first read, and the helpers given a replay store call verifyKeyed, which
 //   verifies and makes it in one call.
@@ -236,41 +237,19 @@ function call(fn, bytes, values) {
 }
 
 /**
- * Verifies for a framework helper, which answers a failure (403 with its code) and never
- * shows its stack: the error is made without one. Capturing a stack costs more than the
- * verification itself (~5 µs at Express's call depth, against ~1 µs; the Express example
- * under `make load-ab` refuses 40% of its requests).
+ * Calls `fn(a, b, c, d)` for a framework helper, which answers a failure (403 with its code)
+ * and never shows its stack: the error is made without one. Capturing a stack costs more
+ * than the verification itself (~5 µs at Express's call depth, against ~1 µs; the Express
+ * example refuses 40 % of its requests under `make load-ab`: load/README.md, Express).
  */
-function verifyQuietly(verifier, body, headers, options) {
+function quietly(fn, a, b, c, d) {
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = 0
   try {
-    return verifier.verify(body, headers, options)
+    return fn(a, b, c, d)
   } finally {
     Error.stackTraceLimit = limit
   }
 }
 
-/** As verifyQuietly, with the replay key made in the same call (`verifyKeyed`: index.js's). */
-function verifyKeyedQuietly(verifyKeyed, verifier, body, headers, options) {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return verifyKeyed(verifier, body, headers, options)
-  } finally {
-    Error.stackTraceLimit = limit
-  }
-}
-
-/** `verifier.handshake`, its errors made without a stack (as verifyQuietly). */
-function handshakeQuietly(verifier, body, headers, options) {
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = 0
-  try {
-    return verifier.handshake(body, headers, options)
-  } finally {
-    Error.stackTraceLimit = limit
-  }
-}
-
-module.exports = { FastPath, PLAIN, verifyQuietly, verifyKeyedQuietly, handshakeQuietly }
+module.exports = { FastPath, PLAIN, quietly }

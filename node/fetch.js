@@ -7,29 +7,28 @@
 // mounted for GET too: Next.js `export const GET = POST = handler`), and with `replay` (a
 // store) claims each verified delivery once: as the Express middleware (express.js).
 
-const { VerificationError, _internal } = require('./index.js')
 const {
-  SHARED_KEYS,
-  CLAIMED,
+  HANDLER_KEYS,
+  handlerOptions,
   DUPLICATE,
   UNAVAILABLE,
-  UNAVAILABLE_MESSAGE,
-  replayOptions,
+  CLAIMED,
   claim,
   release,
   secretTaken,
-  warnOf,
+  failureAnswer,
+  receiver,
+  tooLarge,
+  storeUnavailable,
+  Reply,
   verifierFrom,
-  statusOption,
   limitOption,
-  functionOption,
+  jsonOption,
   publicUrlOption,
-  urlOf,
   declaredLength,
   parseJson,
   HelperError,
 } = require('./helpers.js')
-const { verifyQuietly, verifyKeyedQuietly, handshakeQuietly } = require('./fast.js')
 
 function checkRequest(request) {
   if (
@@ -45,9 +44,7 @@ function checkRequest(request) {
 
 async function readBody(request, limit) {
   const declared = declaredLength(request.headers.get('content-length'))
-  if (declared !== undefined && declared > limit) {
-    throw new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
-  }
+  if (declared !== undefined && declared > limit) throw tooLarge(limit)
   if (request.bodyUsed) {
     throw new HelperError(
       500,
@@ -57,9 +54,7 @@ async function readBody(request, limit) {
     )
   }
   const raw = Buffer.from(await request.arrayBuffer())
-  if (raw.length > limit) {
-    throw new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
-  }
+  if (raw.length > limit) throw tooLarge(limit)
   return raw
 }
 
@@ -80,44 +75,12 @@ async function verifyRequest(request, schemeOrVerifier, options) {
   )
   checkRequest(request)
   const limit = limitOption(own.limit, 'verifyRequest')
+  const json = jsonOption(own.json, 'verifyRequest')
   const publicUrl = publicUrlOption(own.publicUrl, 'verifyRequest')
-  return receive(request, verifier, limit, own.json, own.now, publicUrl, false, false)
-}
-
-/**
- * Reads and verifies a request: resolves to `{ rawBody, body, result }`, or with
- * `handshakes` to `{ reply }` for a provider's handshake; `keyed`: the replay key is made
- * with the verification.
- */
-async function receive(request, verifier, limit, json, now, publicUrl, handshakes, keyed) {
+  const receive = receiver(verifier, { publicUrl, ownUrl: requestUrl, handshakes: false, keyed: false })
   const rawBody = await readBody(request, limit)
-  if (handshakes) {
-    // GET handshakes read the query: the request's own URL unless the scheme signs the URL.
-    const url = verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : request.url
-    const reply = handshakeQuietly(verifier, rawBody, request.headers, { now, url, method: request.method })
-    if (reply !== null) return { reply }
-  }
-  const needsContext = verifier.needsUrl || verifier.needsMethod
-  const context =
-    now === undefined && !needsContext
-      ? undefined
-      : {
-          now,
-          url: verifier.needsUrl ? urlOf(publicUrl, request, requestUrl) : undefined,
-          method: verifier.needsMethod ? request.method : undefined,
-        }
-  const result = keyed
-    ? verifyKeyedQuietly(_internal.verifyKeyed, verifier, rawBody, request.headers, context)
-    : verifyQuietly(verifier, rawBody, request.headers, context)
-  let body
-  if (json !== false) {
-    try {
-      body = parseJson(rawBody)
-    } catch {
-      throw new HelperError(400, 'invalid_json', 'the body is signed but is not JSON')
-    }
-  }
-  return { rawBody, body, result }
+  const result = receive(rawBody, request.headers, request, request.method, own.now)
+  return { rawBody, body: json ? parseJson(rawBody) : undefined, result }
 }
 
 function errorResponse(status, code) {
@@ -148,50 +111,36 @@ function webhookHandler(schemeOrVerifier, options, handler) {
     options = undefined
   }
   if (typeof handler !== 'function') throw new TypeError('hooksig: webhookHandler needs a handler function')
-  const { verifier, own } = verifierFrom(
-    schemeOrVerifier,
-    options,
-    ['status', 'limit', 'json', 'onError', 'publicUrl', ...SHARED_KEYS],
-    'webhookHandler',
-  )
-  const status = statusOption(own.status, 'webhookHandler')
-  const limit = limitOption(own.limit, 'webhookHandler')
-  const onError = functionOption(own.onError, 'onError', 'webhookHandler')
-  const onSecret = functionOption(own.onSecret, 'onSecret', 'webhookHandler')
-  const publicUrl = publicUrlOption(own.publicUrl, 'webhookHandler')
-  const replay = replayOptions(own, 'webhookHandler')
-  const json = own.json
-  const handshakes = verifier.hasHandshake
+  const { verifier, own } = verifierFrom(schemeOrVerifier, options, HANDLER_KEYS, 'webhookHandler')
+  const { status, limit, json, onError, onSecret, publicUrl, replay } = handlerOptions(own, 'webhookHandler')
+  const receive = receiver(verifier, { publicUrl, ownUrl: requestUrl, handshakes: true, keyed: replay !== null })
 
   const fail = (err, request) => {
     if (onError) return onError(err, request)
-    if (err instanceof VerificationError) return errorResponse(status, err.code)
-    if (err instanceof HelperError) {
-      // A failure of the app's set-up, not the request's: say so where its owner looks.
-      warnOf(err)
-      return errorResponse(err.status, err.code)
-    }
-    throw err
+    const answer = failureAnswer(err, status)
+    if (answer === null) throw err
+    return errorResponse(answer[0], answer[1])
   }
 
   return async function hooksigHandler(request, ...rest) {
-    let webhook
+    let rawBody, result, body
     try {
       checkRequest(request)
-      webhook = await receive(request, verifier, limit, json, undefined, publicUrl, handshakes, replay !== null)
+      rawBody = await readBody(request, limit)
+      result = receive(rawBody, request.headers, request, request.method, undefined)
+      if (json && !(result instanceof Reply)) body = parseJson(rawBody)
     } catch (err) {
       return fail(err, request)
     }
-    if (webhook.reply !== undefined) {
-      const refusal = await secretTaken(webhook.reply, onSecret, request)
-      return refusal === null ? replyResponse(webhook.reply) : fail(refusal, request)
+    if (result instanceof Reply) {
+      const refusal = await secretTaken(result, onSecret, request)
+      return refusal === null ? replyResponse(result) : fail(refusal, request)
     }
+    const webhook = { rawBody, body, result }
     if (replay === null) return handler(webhook, request, ...rest)
-    const outcome = await claim(replay, webhook.result)
+    const outcome = await claim(replay, result)
     if (outcome === DUPLICATE) return jsonResponse(replay.duplicateStatus, replay.duplicateBody)
-    if (outcome === UNAVAILABLE) {
-      return fail(new HelperError(503, 'replay_store_unavailable', UNAVAILABLE_MESSAGE), request)
-    }
+    if (outcome === UNAVAILABLE) return fail(storeUnavailable(), request)
     if (outcome !== CLAIMED) return handler(webhook, request, ...rest) // ALLOWED
     // The handler failed (threw, or answered 5xx): release the claim before answering, so
     // that the provider's retry is processed.
@@ -199,11 +148,11 @@ function webhookHandler(schemeOrVerifier, options, handler) {
     try {
       response = await handler(webhook, request, ...rest)
     } catch (err) {
-      await release(replay, webhook.result.replayKey)
+      await release(replay, result.replayKey)
       throw err
     }
     if (response !== null && typeof response === 'object' && response.status >= 500) {
-      await release(replay, webhook.result.replayKey)
+      await release(replay, result.replayKey)
     }
     return response
   }

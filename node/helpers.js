@@ -3,12 +3,24 @@
 // the default failure answer, handshakes' secrets and replay protection. Not part of the
 // documented API.
 
-const { Verifier, VerificationError } = require('./index.js')
+const { Verifier, VerificationError, Reply, _internal } = require('./index.js')
+const { quietly } = require('./fast.js')
 
 const CONFIG_KEYS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance', 'namespace', 'replayTtl']
 
-/** The options both helpers take for handshakes and replay protection. */
-const SHARED_KEYS = ['onSecret', 'replay', 'onStoreError', 'duplicateStatus', 'duplicateBody']
+/** The options of both helpers' handler forms (Express's webhook, fetch's webhookHandler). */
+const HANDLER_KEYS = [
+  'status',
+  'limit',
+  'json',
+  'onError',
+  'publicUrl',
+  'onSecret',
+  'replay',
+  'onStoreError',
+  'duplicateStatus',
+  'duplicateBody',
+]
 
 /** Splits `options` into the verifier's config and the helper's own options. */
 function verifierFrom(schemeOrVerifier, options, helperKeys, where) {
@@ -53,6 +65,13 @@ function limitOption(limit, where) {
   return limit
 }
 
+/** Checks the `json` option: whether to parse the body as JSON (default true). */
+function jsonOption(json, where) {
+  if (json === undefined) return true
+  if (typeof json !== 'boolean') throw new TypeError(`hooksig: ${where} option json must be a boolean`)
+  return json
+}
+
 function functionOption(fn, name, where) {
   if (fn !== undefined && typeof fn !== 'function') {
     throw new TypeError(`hooksig: ${where} option ${name} must be a function`)
@@ -89,10 +108,14 @@ function declaredLength(value) {
   return /^[0-9]+$/.test(digits) ? Number(digits) : undefined
 }
 
-/** Parses the raw body as JSON; `undefined` for an empty body. Throws a SyntaxError on bad JSON. */
+/** Parses the raw body as JSON; `undefined` for an empty body. Throws 400 `invalid_json` on bad JSON. */
 function parseJson(raw) {
   if (raw.length === 0) return undefined
-  return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
+  try {
+    return JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'))
+  } catch {
+    throw new HelperError(400, 'invalid_json', 'the body is signed but is not JSON')
+  }
 }
 
 /**
@@ -109,9 +132,56 @@ class HelperError extends Error {
   }
 }
 
-/** Emits the process warning a HelperError carries, if any. */
-function warnOf(err) {
-  if (err instanceof HelperError && err.warning !== undefined) process.emitWarning(err.message, { code: err.warning })
+function tooLarge(limit) {
+  return new HelperError(413, 'body_too_large', `the body is larger than the ${limit}-byte limit`)
+}
+
+function storeUnavailable() {
+  return new HelperError(503, 'replay_store_unavailable', 'the replay store cannot be reached')
+}
+
+/**
+ * What a helper answers a failure, `[status, code]` for `{"error": code}`: `status` for a
+ * VerificationError, its own for a HelperError (whose warning, a failure of the app's set-up
+ * rather than the request's, is emitted where its owner looks); null for anything else,
+ * which the helper passes on (a bug).
+ */
+function failureAnswer(err, status) {
+  if (err instanceof VerificationError) return [status, err.code]
+  if (!(err instanceof HelperError)) return null
+  if (err.warning !== undefined) process.emitWarning(err.message, { code: err.warning })
+  return [err.status, err.code]
+}
+
+const verifyPlain = (verifier, body, headers, options) => verifier.verify(body, headers, options)
+const handshake = (verifier, body, headers, options) => verifier.handshake(body, headers, options)
+
+/**
+ * The request flow both helpers share once the raw body is read, as a function
+ * `(raw, headers, request, method, now)` made when the helper is built: returns the Reply to
+ * a provider's handshake (with `handshakes`), else the Verified (its replay key made in the
+ * same call when `keyed`), or throws; errors are made without a stack. The request context
+ * goes only to schemes that sign it: the URL is `publicUrl`, else `ownUrl(request)`.
+ */
+function receiver(verifier, { publicUrl, ownUrl, handshakes, keyed }) {
+  const needsUrl = verifier.needsUrl
+  const needsMethod = verifier.needsMethod
+  const answersHandshakes = handshakes && verifier.hasHandshake
+  const verify = keyed ? _internal.verifyKeyed : verifyPlain
+  return (raw, headers, request, method, now) => {
+    const url = needsUrl ? urlOf(publicUrl, request, ownUrl) : undefined
+    if (answersHandshakes) {
+      // GET handshakes read the query: the request's own URL unless the scheme signs the URL.
+      const options = { now, url: needsUrl ? url : ownUrl(request), method }
+      const reply = quietly(handshake, verifier, raw, headers, options)
+      if (reply !== null) return reply
+    }
+    const context =
+      now === undefined && !needsUrl && !needsMethod
+        ? undefined
+        : { now, url, method: needsMethod ? method : undefined }
+    return quietly(verify, verifier, raw, headers, context)
+  }
 }
 
 const SECRET_NOT_STORED =
@@ -144,6 +214,19 @@ function secretTaken(reply, onSecret, request) {
     )
   }
   return taken === false ? refused() : null
+}
+
+/** Checks the options of HANDLER_KEYS a helper split off with verifierFrom. */
+function handlerOptions(own, where) {
+  return {
+    status: statusOption(own.status, where),
+    limit: limitOption(own.limit, where),
+    json: jsonOption(own.json, where),
+    onError: functionOption(own.onError, 'onError', where),
+    onSecret: functionOption(own.onSecret, 'onSecret', where),
+    publicUrl: publicUrlOption(own.publicUrl, where),
+    replay: replayOptions(own, where),
+  }
 }
 
 /** How a claim went. */
@@ -255,28 +338,27 @@ function warnRelease(err) {
   )
 }
 
-const UNAVAILABLE_MESSAGE = 'the replay store cannot be reached'
-
 module.exports = {
-  SHARED_KEYS,
+  HANDLER_KEYS,
+  handlerOptions,
   CLAIMED,
   DUPLICATE,
   UNAVAILABLE,
   ALLOWED,
-  UNAVAILABLE_MESSAGE,
   replayOptions,
   claim,
   release,
   secretTaken,
-  warnOf,
+  failureAnswer,
+  receiver,
+  tooLarge,
+  storeUnavailable,
+  Reply,
   verifierFrom,
-  statusOption,
   limitOption,
-  functionOption,
+  jsonOption,
   publicUrlOption,
-  urlOf,
   declaredLength,
   parseJson,
   HelperError,
-  VerificationError,
 }

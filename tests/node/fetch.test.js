@@ -101,6 +101,9 @@ test('webhookHandler options and verifyRequest', async () => {
   await used.text()
   await assert.rejects(verifyRequest(used, verifier), (err) => err.code === 'raw_body_unavailable')
   await assert.rejects(verifyRequest({}, verifier), TypeError)
+  // `json` is a boolean in both helpers (the Express middleware's check, shared).
+  await assert.rejects(verifyRequest(request(), verifier, { json: 'no' }), /option json must be a boolean/)
+  assert.throws(() => webhookHandler(verifier, { json: 0 }, () => {}), /option json must be a boolean/)
   // webhookHandler answers it 500, with a process warning that says how to fix the app.
   const warnings = []
   const onWarning = (w) => warnings.push(w)
