@@ -1,10 +1,12 @@
 package hooksig_test
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -403,6 +405,20 @@ func TestMiddleware(t *testing.T) {
 	if res.StatusCode != 403 {
 		t.Fatalf("no limit: %d", res.StatusCode)
 	}
+	// Without a limit, a declared length is not trusted for the buffer: 1 TiB declared
+	// and 5 bytes sent is a short body (400), not a 1 TiB allocation.
+	conn, err := net.Dial("tcp", unlimited.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprint(conn, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1099511627776\r\n\r\n12345")
+	_ = conn.(*net.TCPConn).CloseWrite()
+	res, err = http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || res.StatusCode != 400 {
+		t.Fatalf("no limit, 1 TiB declared, 5 bytes sent: %v %v", res, err)
+	}
+	res.Body.Close()
 	defer func() {
 		if recover() == nil {
 			t.Error("MaxBody(0) should panic")

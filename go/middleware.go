@@ -173,8 +173,12 @@ func (m *middleware) read(w http.ResponseWriter, r *http.Request) ([]byte, error
 	if m.maxBody > 0 {
 		reader = http.MaxBytesReader(w, r.Body, m.maxBody)
 	}
+	// Room for the declared length, up to DefaultMaxBody: a client may declare far more
+	// than it sends (1 TiB, without a limit), and the buffer grows past that as bytes come.
 	size := int64(bytes.MinRead)
-	if r.ContentLength > 0 {
+	if r.ContentLength > DefaultMaxBody {
+		size += DefaultMaxBody
+	} else if r.ContentLength > 0 {
 		size += r.ContentLength
 	}
 	buf := bytes.NewBuffer(make([]byte, 0, size))
