@@ -178,7 +178,8 @@ final class Webhook
             throw new \TypeError('input: must be a stream or the name of one, got ' . get_debug_type($input));
         }
         try {
-            $body = stream_get_contents($stream, $maxBody === null ? -1 : $maxBody + 1);
+            // One byte past the limit tells a longer body (none to tell past PHP_INT_MAX).
+            $body = stream_get_contents($stream, $maxBody === null || $maxBody === PHP_INT_MAX ? null : $maxBody + 1);
         } finally {
             if (is_string($input)) {
                 fclose($stream);

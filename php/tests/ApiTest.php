@@ -236,6 +236,8 @@ final class ApiTest extends TestCase
         self::assertSame(413, $small->status);
         $unlimited = Webhook::receive($verifier, $server, $stream(), maxBody: null, publicUrl: $public, json: false);
         self::assertSame([$body, null], [$unlimited->body, $unlimited->event]);
+        $largest = Webhook::receive($verifier, $server, $stream(), maxBody: PHP_INT_MAX, publicUrl: $public, json: false);
+        self::assertSame($body, $largest->body);
     }
 
     public function testHandshakesAreAnswered(): void
