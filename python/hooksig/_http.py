@@ -1,14 +1,16 @@
 """What the framework helpers share: the default answer to a rejected request, the cap on the
-body they read, and the request URL for schemes that sign it."""
+body they read, the request URL for schemes that sign it, and what they do with a body once
+read (:class:`WebhookCheck`: answer a handshake, or verify)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, Callable
+from typing import Any, Callable, Union
 from urllib.parse import quote
 
 from hooksig._errors import VerificationError
+from hooksig._hooksig import Reply, Verified, Verifier
 
 ErrorBody = Callable[[VerificationError], Any]
 """Builds the JSON body of a rejection from the error (default: ``{"error": code}``)."""
@@ -37,6 +39,14 @@ def rendered_error(code: str) -> bytes:
     if body is None:
         body = _RENDERED[code] = json.dumps({"error": code}, separators=(",", ":")).encode()
     return body
+
+
+def error_json(error_body: ErrorBody, error: VerificationError) -> bytes:
+    """The JSON body of a rejection: the default one rendered once per code, else
+    ``error_body(error)`` encoded."""
+    if error_body is default_error_body:
+        return rendered_error(error.code)
+    return json.dumps(error_body(error), separators=(",", ":")).encode()
 
 
 def check_max_body(max_body: int | None) -> int | None:
@@ -85,6 +95,80 @@ def check_public_url(public_url: object, what: str = "public_url") -> None:
         f"{what} must be a str (the URL the provider calls), a callable of the request "
         f"returning one, or None, not {type(public_url).__name__}"
     )
+
+
+PublicUrl = Union[str, Callable[[Any], str], None]
+"""The URL the provider calls, or a function of the helper's request object returning it."""
+
+
+class WebhookCheck:
+    """What every helper does with a body it has read, for one verifier: answer the
+    provider's handshake, or verify the request with the URL and method where the scheme
+    signs them (and make its replay key at once when the helper claims it).
+
+    Arguments:
+        verifier: the :class:`hooksig.Verifier`.
+        public_url: the helper's ``public_url=`` (None: the server's view of the URL).
+        server_url: the request's URL as the server sees it, from the helper's request object.
+        replay_key: whether the helper reads ``replay_key`` (it has a store).
+    """
+
+    __slots__ = (
+        "handshake",
+        "needs_method",
+        "needs_url",
+        "public_url",
+        "replay_key",
+        "server_url",
+        "simple",
+        "verifier",
+    )
+
+    def __init__(
+        self,
+        verifier: Verifier,
+        public_url: PublicUrl,
+        server_url: Callable[[Any], str],
+        *,
+        replay_key: bool,
+    ) -> None:
+        self.verifier = verifier
+        self.public_url = public_url
+        self.server_url = server_url
+        self.replay_key = replay_key
+        self.handshake = verifier.has_handshake
+        self.needs_url = verifier.needs_url
+        self.needs_method = verifier.needs_method
+        # Nothing but the body and headers to pass: the plain call.
+        self.simple = not (self.needs_url or self.needs_method or replay_key)
+
+    def url(self, request: Any) -> str:
+        """The URL the provider called: the public one when configured, else the server's."""
+        public = self.public_url
+        if public is None:
+            return self.server_url(request)
+        return public if isinstance(public, str) else public(request)
+
+    def __call__(self, body: bytes, headers: Any, method: str, request: Any) -> Reply | Verified:
+        """The handshake's :class:`hooksig.Reply`, or the :class:`hooksig.Verified` result;
+        raises :class:`hooksig.VerificationError` for a request that does not verify."""
+        verifier = self.verifier
+        if self.handshake:
+            # A handshake reads the query (Meta's and Dropbox's challenges): the server's
+            # URL unless the scheme signs the public one.
+            url = self.url(request) if self.needs_url else self.server_url(request)
+            reply = verifier.handshake(body, headers, url=url, method=method)
+            if reply is not None:
+                return reply
+        if self.simple:
+            return verifier.verify(body, headers)
+        return verifier.verify(
+            body,
+            headers,
+            url=self.url(request) if self.needs_url else None,
+            method=method if self.needs_method else None,
+            replay_key=self.replay_key,
+        )
 
 
 def asgi_url(scope: Mapping[str, Any]) -> str:

@@ -32,7 +32,6 @@ that cannot be reached answers 503 ``{"error": "replay_store_unavailable"}`` unl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Mapping, MutableMapping
 from typing import Any, Callable, Union
 
@@ -43,12 +42,13 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    WebhookCheck,
     asgi_content_length,
     asgi_url,
     check_max_body,
     check_public_url,
     default_error_body,
-    rendered_error,
+    error_json,
     too_large,
 )
 from hooksig._replay import (
@@ -135,11 +135,19 @@ class WebhookMiddleware:
         self.max_body = check_max_body(max_body)
         self.public_url = public_url
         self.replay = replay_of(replay, on_store_error, duplicate_status, duplicate_body)
-        self._handshakes = [v for v in self.verifiers.values() if v.has_handshake]
+        self._checks = {
+            path: WebhookCheck(
+                verifier,
+                public_url.get(path) if isinstance(public_url, Mapping) else public_url,
+                asgi_url,
+                replay_key=self.replay is not None,
+            )
+            for path, verifier in self.verifiers.items()
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        verifier = self.verifiers.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if verifier is None:
+        check = self._checks.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if check is None:
             await self.app(scope, receive, send)
             return
 
@@ -166,29 +174,13 @@ class WebhookMiddleware:
         body = b"".join(chunks)
 
         try:
-            if verifier in self._handshakes:
-                reply = verifier.handshake(
-                    body,
-                    scope.get("headers", []),
-                    url=self._url(scope) if verifier.needs_url else asgi_url(scope),
-                    method=scope.get("method"),
-                )
-                if reply is not None:
-                    # A provider checking the endpoint: answered here, never passed on.
-                    await _send_reply(send, reply)
-                    return
-            if verifier.needs_url or verifier.needs_method or self.replay is not None:
-                verified = verifier.verify(
-                    body,
-                    scope.get("headers", []),
-                    url=self._url(scope) if verifier.needs_url else None,
-                    method=scope.get("method") if verifier.needs_method else None,
-                    replay_key=self.replay is not None,  # read below: made now, once
-                )
-            else:
-                verified = verifier.verify(body, scope.get("headers", []))
+            verified = check(body, scope.get("headers", []), scope["method"], scope)
         except VerificationError as error:
             await self._reject(send, self.status_code, error)
+            return
+        if isinstance(verified, Reply):
+            # A provider checking the endpoint: answered here, never passed on.
+            await _send_reply(send, verified)
             return
         scope.setdefault("state", {})["webhook"] = verified
 
@@ -216,27 +208,11 @@ class WebhookMiddleware:
         else:
             await self.app(scope, receive_body, send)
 
-    def _url(self, scope: Scope) -> str:
-        """The URL the provider called: the public one when configured, else the server's."""
-        configured = self.public_url
-        public: PublicUrl | None
-        if isinstance(configured, Mapping):
-            public = configured.get(scope.get("path", ""))
-        else:
-            public = configured
-        if public is None:
-            return asgi_url(scope)
-        return public if isinstance(public, str) else public(scope)
-
     async def _too_large(self, send: Send, limit: int) -> None:
         await self._reject(send, TOO_LARGE_STATUS, too_large(limit))
 
     async def _reject(self, send: Send, status: int, error: VerificationError) -> None:
-        if self.error_body is default_error_body:
-            payload = rendered_error(error.code)  # rendered once per code
-        else:
-            payload = json.dumps(self.error_body(error), separators=(",", ":")).encode()
-        await _send_json(send, status, payload)
+        await _send_json(send, status, error_json(self.error_body, error))
 
 
 async def run_releasing(

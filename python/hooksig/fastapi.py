@@ -52,11 +52,13 @@ from hooksig._http import (
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    WebhookCheck,
     asgi_content_length,
     asgi_url,
     check_max_body,
     check_public_url,
     default_error_body,
+    error_json,
     rendered_error,
     too_large,
 )
@@ -235,9 +237,9 @@ class WebhookBody:
         self.max_body = check_max_body(max_body)
         self.public_url = public_url
         self.replay = replay_of(replay, on_store_error, duplicate_status, duplicate_body)
-        self._needs_url = verifier.needs_url
-        self._needs_method = verifier.needs_method
-        self._has_handshake = verifier.has_handshake
+        self._check = WebhookCheck(
+            verifier, public_url, _server_url, replay_key=self.replay is not None
+        )
 
     async def __call__(self, request: Request) -> bytes:
         if self._declared_within_limit(request.scope):
@@ -269,25 +271,11 @@ class WebhookBody:
         ``request.state.webhook``."""
         scope = request.scope
         try:
-            if self._has_handshake:
-                url = self._url(request) if self._needs_url else asgi_url(scope)
-                reply = self.verifier.handshake(
-                    body, scope["headers"], url=url, method=scope["method"]
-                )
-                if reply is not None:
-                    raise WebhookHandshake(reply)
-            if self._needs_url or self._needs_method or self.replay is not None:
-                verified = self.verifier.verify(
-                    body,
-                    scope["headers"],
-                    url=self._url(request),
-                    method=scope["method"] if self._needs_method else None,
-                    replay_key=self.replay is not None,  # read by _claim: made now, once
-                )
-            else:
-                verified = self.verifier.verify(body, scope["headers"])
+            verified = self._check(body, scope["headers"], scope["method"], request)
         except VerificationError as error:
             raise self._rejected(self.status_code, error) from None
+        if isinstance(verified, Reply):
+            raise WebhookHandshake(verified)
         # What `request.state` reads (Starlette keeps its State in the scope).
         scope.setdefault("state", {})["webhook"] = verified
         return verified
@@ -311,19 +299,8 @@ class WebhookBody:
             raise self._rejected(UNAVAILABLE_STATUS, unavailable())
 
     def _rejected(self, status_code: int, error: VerificationError) -> WebhookRejected:
-        if self.error_body is default_error_body:
-            rendered = rendered_error(error.code)
-            return WebhookRejected(status_code, error.code, {"error": error.code}, rendered)
-        return WebhookRejected(status_code, error.code, self.error_body(error))
-
-    def _url(self, request: Request) -> Optional[str]:
-        """The URL the provider called, when the scheme signs it."""
-        if not self._needs_url:
-            return None
-        public_url = self.public_url
-        if public_url is None:
-            return asgi_url(request.scope)
-        return public_url if isinstance(public_url, str) else public_url(request)
+        content = self.error_body(error)
+        return WebhookRejected(status_code, error.code, content, error_json(self.error_body, error))
 
     async def _read(self, request: Request) -> bytes:
         """A body without Content-Length (chunked), read at most ``max_body`` + one chunk far."""
@@ -347,6 +324,10 @@ class WebhookBody:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.verifier!r})"
+
+
+def _server_url(request: Request) -> str:
+    return asgi_url(request.scope)
 
 
 class WebhookJSON(WebhookBody):

@@ -46,12 +46,13 @@ from flask import Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from hooksig._errors import VerificationError
-from hooksig._hooksig import Verifier
+from hooksig._hooksig import Reply, Verifier
 from hooksig._http import (
     DEFAULT_MAX_BODY,
     DEFAULT_STATUS,
     TOO_LARGE_STATUS,
     ErrorBody,
+    WebhookCheck,
     check_max_body,
     check_public_url,
     declared_length,
@@ -113,16 +114,8 @@ def verify_webhook(
     limit = check_max_body(max_body)
     check_public_url(public_url)
     environ_keys = [(name, _environ_key(name)) for name in verifier.header_names]
-    needs_url, needs_method = verifier.needs_url, verifier.needs_method
-    has_handshake = verifier.has_handshake
     claims = replay_of(replay, on_store_error, duplicate_status, duplicate_body, sync_only=True)
-
-    def url() -> str | None:
-        if not needs_url:
-            return None
-        if public_url is None:
-            return request.url
-        return public_url if isinstance(public_url, str) else public_url(request)
+    check = WebhookCheck(verifier, public_url, _server_url, replay_key=claims is not None)
 
     def reject(error: VerificationError, status: int) -> Any:
         response = jsonify(error_body(error))
@@ -138,33 +131,17 @@ def verify_webhook(
                 return reject(too_large(over.limit), TOO_LARGE_STATUS)
             headers = _headers(request.environ, environ_keys)
             try:
-                if has_handshake:
-                    reply = verifier.handshake(
-                        body,
-                        headers,
-                        url=url() if needs_url else request.url,
-                        method=request.method,
-                    )
-                    if reply is not None:
-                        # A provider checking the endpoint: answered here, not by the view.
-                        return Response(
-                            reply.body,
-                            status=reply.status,
-                            headers=reply.headers,
-                            content_type=reply.content_type,
-                        )
-                if needs_url or needs_method or claims is not None:
-                    verified = verifier.verify(
-                        body,
-                        headers,
-                        url=url(),
-                        method=request.method if needs_method else None,
-                        replay_key=claims is not None,  # read below: made now, once
-                    )
-                else:
-                    verified = verifier.verify(body, headers)
+                verified = check(body, headers, request.method, request)
             except VerificationError as error:
                 return reject(error, status_code)
+            if isinstance(verified, Reply):
+                # A provider checking the endpoint: answered here, not by the view.
+                return Response(
+                    verified.body,
+                    status=verified.status,
+                    headers=verified.headers,
+                    content_type=verified.content_type,
+                )
             g.webhook = verified
             if claims is None:
                 return view(*args, **kwargs)
@@ -192,6 +169,10 @@ def verify_webhook(
         return cast(View, wrapper)
 
     return decorator
+
+
+def _server_url(flask_request: Any) -> str:
+    return str(flask_request.url)
 
 
 def _environ_key(name: str) -> str:
