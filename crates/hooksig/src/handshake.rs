@@ -231,11 +231,10 @@ impl Verifier {
                     return Ok(None);
                 }
                 let sent = query("hub.verify_token").unwrap_or_default();
-                let matches = self
-                    .inner()
-                    .verify_token
-                    .as_ref()
-                    .is_some_and(|token| bool::from(token.as_bytes().ct_eq(sent.as_bytes())));
+                let matches =
+                    self.inner().verify_token.as_ref().is_some_and(|token| {
+                        bool::from(token.expose_bytes().ct_eq(sent.as_bytes()))
+                    });
                 match (
                     matches,
                     query("hub.challenge").as_deref().and_then(challenge),

@@ -24,13 +24,9 @@ impl Secret {
         Secret(bytes.as_ref().to_vec())
     }
 
-    /// The raw bytes, for the crate's own use (parsing a private key).
+    /// The raw bytes, for the crate's own use (parsing a private key, comparing Meta's
+    /// verify token in constant time).
     pub(crate) fn expose_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    /// The raw bytes, for a constant-time comparison.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
