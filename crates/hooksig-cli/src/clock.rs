@@ -7,6 +7,12 @@ pub fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A timestamp an hour older than a window of `tolerance` seconds (the default window when
+/// `None`) allows: what `send --tamper timestamp` and the inspector's stale copy sign with.
+pub fn stale(tolerance: Option<u64>) -> u64 {
+    unix_now().saturating_sub(tolerance.unwrap_or(hooksig::DEFAULT_TOLERANCE) + 3600)
+}
+
 /// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (the core's RFC 3339 form).
 pub fn rfc3339(secs: u64) -> String {
     hooksig::TimestampFormat::Rfc3339.format(secs)

@@ -583,11 +583,7 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
             if !timestamp_in_headers(scheme) {
                 return Err("this scheme sends no timestamp header".into());
             }
-            let window = route
-                .verifier
-                .tolerance()
-                .unwrap_or(hooksig::DEFAULT_TOLERANCE);
-            let stale = clock::unix_now().saturating_sub(window + 3600);
+            let stale = clock::stale(route.verifier.tolerance());
             let id = scheme.id_header.as_deref().and_then(|id| {
                 let (_, v) = d.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(id))?;
                 String::from_utf8(v.clone()).ok()

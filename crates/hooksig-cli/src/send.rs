@@ -243,11 +243,7 @@ fn stale_timestamp(scheme: &Scheme) -> Result<u64, String> {
     if !scheme.has_timestamp() {
         return Err("--tamper timestamp: this scheme has no timestamp".into());
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let window = scheme.tolerance.unwrap_or(hooksig::DEFAULT_TOLERANCE);
-    Ok(now.saturating_sub(window + 3600))
+    Ok(crate::clock::stale(scheme.tolerance))
 }
 
 /// Changes the first character of the encoded signature to another of the same alphabet.
