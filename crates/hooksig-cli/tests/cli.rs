@@ -310,8 +310,27 @@ fn fixed_endpoint(status: u16, requests: usize) -> (String, std::thread::JoinHan
     let handle = std::thread::spawn(move || {
         for stream in listener.incoming().take(requests) {
             let mut stream = stream.unwrap();
+            // The whole request (head, then Content-Length bytes) before answering: closing
+            // with unread bytes resets the connection, and the client may then see no answer.
+            let mut request = Vec::new();
             let mut buf = [0u8; 65536];
-            let _ = stream.read(&mut buf);
+            loop {
+                let head_end = request.windows(4).position(|w| w == b"\r\n\r\n");
+                if let Some(end) = head_end {
+                    let head = String::from_utf8_lossy(&request[..end]).to_ascii_lowercase();
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |v| v.trim().parse().unwrap());
+                    if request.len() >= end + 4 + length {
+                        break;
+                    }
+                }
+                match stream.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buf[..n]),
+                }
+            }
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
