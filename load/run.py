@@ -14,8 +14,8 @@ for each app, two instances sharing it, under two wrk at once (load/replay.lua),
 instance, sending the same fresh deliveries to both and then repeats; once with replay
 protection and once without (REPLAY=off). Each instance appends every event it processes to
 its PROCESSED_LOG; fails when, with replay protection, any event was processed twice or any
-answer was wrong. Standard library only (the deliveries are signed by load/replay_sign.py in
-the project venv); run from the repository root.
+answer was wrong, and when any request got no answer. Standard library only (the deliveries
+are signed by load/replay_sign.py in the project venv); run from the repository root.
 """
 
 from __future__ import annotations
@@ -441,6 +441,10 @@ def run_replay_app(
     total = {
         k: sum(int(r[k]) for r in res) for k in ("requests", "processed", "duplicate", "other")
     }
+    # A request wrk sent and got no answer to (connection refused or reset, timeout): an
+    # instance that died or hung would otherwise leave no wrong answer behind.
+    errors = ("err_connect", "err_read", "err_write", "err_timeout")
+    no_answer = sum(int(r[k]) for r in res + warm for k in errors)
     # Without replay protection a duplicate answer is wrong too (there is no store to say it).
     wrong = total["other"] + (0 if protected else total["duplicate"])
     row: dict[str, object] = {
@@ -453,6 +457,7 @@ def run_replay_app(
         "processed_twice": twice,
         "wrong": wrong,
         "warmup_wrong": sum(int(r["other"]) for r in warm),
+        "no_answer": no_answer,
         "lat_p50_us": max(int(r["lat_p50_us"]) for r in res),
         "lat_p99_us": max(int(r["lat_p99_us"]) for r in res),
     }
@@ -460,7 +465,7 @@ def run_replay_app(
     print(
         f"{app.name:10} {'with' if protected else 'without'} replay protection: "
         f"{row['rps']:8.1f} req/s  processed={total['processed']} duplicate={total['duplicate']} "
-        f"wrong={wrong} events processed twice={twice}",
+        f"wrong={wrong} no answer={no_answer} events processed twice={twice}",
         flush=True,
     )
     if first_other:
@@ -540,6 +545,7 @@ def main() -> None:
         and (int(str(r["wrong"])) or int(str(r["processed_twice"])) or int(str(r["warmup_wrong"])))
     ]
     replay_failed += [r for r in replay_rows if not r["replay"] and int(str(r["wrong"]))]
+    replay_failed += [r for r in replay_rows if int(str(r["no_answer"])) and r not in replay_failed]
     if not rows:
         if replay_failed:
             sys.exit("FAILED: " + ", ".join(f"{r['app']}-replay" for r in replay_failed))
