@@ -596,37 +596,25 @@ fn tampered(route: &Route, d: &Delivery, what: &str) -> Result<Incoming, String>
                 .signer
                 .as_ref()
                 .and_then(|s| s.sign_with(&d.body, id.as_deref(), &context).ok());
-            let value = scheme.timestamp_format.format(stale);
-            match (signed, &scheme.timestamp_header, &scheme.fields) {
-                (Some(signed), _, _) => {
+            match (signed, &scheme.timestamp_header) {
+                (Some(signed), _) => {
                     for (name, value) in signed {
                         set_header(&mut headers, &name, value.into_bytes());
                     }
                 }
-                (None, Some(name), _) => set_header(&mut headers, name, value.into_bytes()),
-                (None, None, Some(fields)) => {
-                    // `t=..,v1=..`: the timestamp field of the signature header.
-                    let key = format!("{}=", fields.timestamp.as_deref().unwrap_or("t"));
-                    let (_, header) = headers
-                        .iter_mut()
-                        .find(|(n, _)| {
-                            scheme
-                                .signature_header_names()
-                                .any(|s| n.eq_ignore_ascii_case(s))
-                        })
-                        .ok_or("this delivery carries no signature header")?;
-                    let text = String::from_utf8(header.clone())
-                        .map_err(|_| "the signature header is not text")?;
-                    let parts: Vec<String> = text
-                        .split(fields.separator.as_str())
-                        .map(|part| match part.trim().strip_prefix(&key) {
-                            Some(_) => format!("{key}{value}"),
-                            None => part.to_owned(),
-                        })
-                        .collect();
-                    *header = parts.join(&fields.separator).into_bytes();
+                // A public-key route without the private key: the stale time alone.
+                (None, Some(name)) => {
+                    let value = scheme.timestamp_format.format(stale);
+                    set_header(&mut headers, name, value.into_bytes());
                 }
-                (None, None, None) => return Err("this scheme sends no timestamp header".into()),
+                // A field of the signature header (`t=..,v1=..`) is not rewritten here: every
+                // such preset has a secret, so its route signs the stale copy above.
+                (None, None) => {
+                    return Err(
+                        "this route cannot sign a stale copy: give it a secret or a private key"
+                            .into(),
+                    );
+                }
             }
             "timestamp"
         }
