@@ -3,7 +3,7 @@
 //
 //   node bench/node_bench.mjs            (or `make bench-node`; the addon is built in release mode)
 //   BENCH_ROUNDS=21 BENCH_MS=40 node bench/node_bench.mjs     (more rounds, steadier medians)
-//   BENCH_ONLY=matrix|asymmetric|peers|replay   (one section)
+//   BENCH_ONLY=matrix|paths|asymmetric|peers|replay   (one section)
 //
 // The matrix: shapes {github (1 signed header), aghanim and noyo (2), standard-webhooks (3)}
 // x containers {only the signed headers; a 12-header request as a req.headers-style object
@@ -16,6 +16,10 @@
 // Buffer and as a KeyObject made once; the ratio is against the faster of the two in each
 // round. The snippets have no replay window (hooksig checks one): the comparison leaves
 // that work to hooksig alone.
+//
+// Path rows: the fast path (node/fast.js, bindings/node/src/fast.rs: what verify takes) against
+// the plain path (index.js, lib.rs: every header converted, a thrown native error mapped) on
+// the same requests, valid and with a wrong signature: the cells the fast path's tricks win.
 //
 // Asymmetric rows (for the record): discord (Ed25519) and sendgrid (ECDSA P-256) against
 // crypto.verify with a KeyObject made once, the signature decoded and the message
@@ -264,6 +268,61 @@ function matrix() {
     console.log(
       `| ${label} | ${worst.shape}, ${worst.container} | ${worst.ratio.toFixed(2)}x | ${bar === undefined ? '-' : `${bar}x`} | ${bar === undefined ? '-' : worst.ratio >= bar ? 'yes' : 'NO'} |`,
     )
+  }
+  console.log('')
+}
+
+/** The fast path against the plain path, on valid requests and on a wrong signature. */
+function paths() {
+  const require = createRequire(import.meta.url)
+  const { _internal } = require('hooksig')
+  console.log('## The fast path against the plain path (node/fast.js + fast.rs vs index.js + lib.rs)\n')
+  console.log('| shape | container | body | fast path | plain path | wrong signature: fast | wrong signature: plain |')
+  console.log('|---|---|---|---:|---:|---:|---:|')
+  for (const [label, size] of SIZES.slice(0, 2)) {
+    for (const shape of ['github', 'standard-webhooks']) {
+      for (const containerName of CONTAINERS.slice(0, 2)) {
+        const spec = SHAPES[shape]
+        const body = jsonBody(size)
+        const signed = new Signer(shape, { secret: spec.secret }).sign(body, { id: 'msg_2Lh3bd3C0uHB5GUQVcVbI8ib2vd' })
+        const lower = Object.fromEntries(Object.entries(signed).map(([name, value]) => [name.toLowerCase(), value]))
+        const h =
+          containerName === 'signed headers only' ? lower : { ...otherHeaders(12 - spec.names.length, size), ...lower }
+        const wrong = new Signer(shape, { secret: spec.secret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) })
+        const bad = { ...h }
+        for (const [name, value] of Object.entries(wrong.sign(body, { id: 'msg_2Lh3bd3C0uHB5GUQVcVbI8ib2vd' }))) {
+          if (/signature/i.test(name)) bad[name.toLowerCase()] = value
+        }
+        const verifier = new Verifier(shape, { secret: spec.secret })
+        // A failure as the helpers take it: no stack captured (node/fast.js, quietly).
+        const refused = (verify) => () => {
+          const limit = Error.stackTraceLimit
+          Error.stackTraceLimit = 0
+          try {
+            verify(body, bad)
+            return false
+          } catch (err) {
+            return err.code === 'signature_mismatch'
+          } finally {
+            Error.stackTraceLimit = limit
+          }
+        }
+        const plain = (b, headers) => _internal.plainVerify(verifier, b, headers)
+        const samples = interleave(
+          {
+            fast: () => verifier.verify(body, h),
+            plain: () => plain(body, h),
+            fastBad: refused((b, headers) => verifier.verify(b, headers)),
+            plainBad: refused(plain),
+          },
+          ROUND_MS,
+        )
+        const t = (name) => fmt(median(samples[name]))
+        console.log(
+          `| ${shape} | ${containerName} | ${label} | ${t('fast')} | ${t('plain')} | ${t('fastBad')} | ${t('plainBad')} |`,
+        )
+      }
+    }
   }
   console.log('')
 }
@@ -546,6 +605,7 @@ console.log(
   `${ROUNDS} interleaved rounds of ~${ROUND_MS} ms of CPU time per contestant (x4 at 1 MiB); times are medians of CPU time per call; ratios are medians of per-round ratios.\n`,
 )
 if (!ONLY || ONLY === 'matrix') matrix()
+if (!ONLY || ONLY === 'paths') paths()
 if (!ONLY || ONLY === 'asymmetric') asymmetric()
 if (!ONLY || ONLY === 'peers') await peers()
 if (!ONLY || ONLY === 'replay') await replay()

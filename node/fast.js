@@ -18,7 +18,8 @@
 //   "12-header object", 1 KiB.
 // - The native functions take the values as arguments, the request context only when
 //   given, and leave the result in a Float64Array over the addon's memory; a failure is
-//   returned, not thrown (fast.rs says why).
+//   returned, not thrown (fast.rs says why; cells: bench/node.md, "The fast path against the
+//   plain path").
 // - The framework helpers' errors carry no stack (quietly): `make load-ab`, Express pair
 //   (load/README.md).
 // - The replay key is not made by verify (0.15-0.21 µs, 13-46 % of the small cells): a Verified
