@@ -892,6 +892,8 @@ fn a_64_mib_body_is_refused_before_it_is_read() {
     }
     let reply = text(&answer.join().unwrap());
     assert!(reply.starts_with("HTTP/1.1 413 "), "{reply}");
+    // The listener stopped reading: the client could not send the 64 MiB.
+    assert!(sent < 64 << 20, "the listener read all {sent} bytes");
     assert!(listen.line().contains(" POST /hook 413 body_too_large"));
 }
 
