@@ -336,7 +336,7 @@ module Hooksig
       end
       # rubocop:enable Lint/MissingSuper
 
-      def replay_key = @replay_key ||= @verifier.__send__(:key_of, self, @body, @packed, @url, @method)
+      def replay_key = @replay_key ||= @verifier.__send__(:key_of, timestamp, @body, @packed, @url, @method)
 
       def replay_ttl = @verifier.replay_ttl
     end
