@@ -6,7 +6,7 @@ LINT_TARGETS += lint-ruby
 BENCH_TARGETS += bench-ruby
 
 RUBY_DEB_PACKAGES := ruby ruby-dev ruby-ffi ruby-minitest ruby-rack ruby-rack-test ruby-sinatra ruby-webrick
-RUBY_FILES = $(shell find ruby tests/ruby examples/sinatra -name '*.rb') bench/ruby_bench.rb ruby/hooksig.gemspec \
+RUBY_FILES = $(shell find ruby tests/ruby examples/sinatra -name '*.rb') bench/ruby_bench.rb ruby/hooksig.gemspec ruby/hooksig-platform.gemspec \
 	load/snippet_sinatra.rb
 RUBY_RUN_TESTS := -e 'Dir[File.join(ARGV[0], "test_*.rb")].sort.each { |f| require File.expand_path(f) }'
 
