@@ -134,6 +134,28 @@ def race(
     return best, rounds
 
 
+def against(
+    other: str,
+    verifier: hooksig.Verifier,
+    headers: Any,
+    body: bytes,
+    theirs: Callable[[], object],
+    budget: float,
+) -> dict[str, float]:
+    """hooksig's ``verify`` and one other verifier of the same valid request (each must accept
+    it), raced: each one's best ns per call, and ``ratio``, the other's over hooksig's."""
+
+    def ours() -> object:
+        return verifier.verify(body, headers)
+
+    contestants = {"hooksig": ours, other: theirs}
+    for name, fn in contestants.items():
+        if not fn():
+            sys.exit(f"{name} refused a valid request")
+    best, _ = race(contestants, budget)
+    return {**best, "ratio": best[other] / best["hooksig"]}
+
+
 # --- the matrix ------------------------------------------------------------------------------
 
 
@@ -467,21 +489,10 @@ def asymmetric(budget: float) -> list[dict[str, Any]]:
             ("sendgrid (ECDSA P-256)", sendgrid, s_headers, crypto_sendgrid),
         ]
         for preset, verifier, headers, theirs in pairs:
-
-            def ours(v: hooksig.Verifier = verifier, h: Any = headers, b: bytes = body) -> object:
-                return v.verify(b, h)
-
-            contestants: dict[str, Callable[[], object]] = {"hooksig": ours, "cryptography": theirs}
-            for fn in contestants.values():
-                fn()
-            best, _ = race(contestants, budget)
-            ratio = best["cryptography"] / best["hooksig"]
-            rows.append({"preset": preset, "size": size, **best, "ratio": ratio})
-            print(
-                f"| {preset} | {size} | {best['hooksig']:,.0f} | {best['cryptography']:,.0f} | "
-                f"{ratio:.2f}x |",
-                flush=True,
-            )
+            row = against("cryptography", verifier, headers, body, theirs, budget)
+            rows.append({"preset": preset, "size": size, **row})
+            ns = f"{row['hooksig']:,.0f} | {row['cryptography']:,.0f}"
+            print(f"| {preset} | {size} | {ns} | {row['ratio']:.2f}x |", flush=True)
     print()
     return rows
 
@@ -550,16 +561,10 @@ def peers(budget: float) -> list[dict[str, Any]]:
             ("stripe", hooksig.Verifier("stripe", secret=STRIPE_SECRET), stripe_sent, stripe_peer),
         ]
         for group, verifier, headers, theirs in groups:
-
-            def ours(v: hooksig.Verifier = verifier, h: Any = headers, b: bytes = body) -> object:
-                return v.verify(b, h)
-
-            contestants: dict[str, Callable[[], object]] = {"hooksig": ours, "peer": theirs}
-            best, _ = race(contestants, budget)
-            ratio = best["peer"] / best["hooksig"]
-            rows.append({"group": group, "size": size, **best, "ratio": ratio})
-            ns = f"{best['hooksig']:,.0f} | {best['peer']:,.0f}"
-            print(f"| {size} | {group} | {ns} | {ratio:.2f}x |", flush=True)
+            row = against("peer", verifier, headers, body, theirs, budget)
+            rows.append({"group": group, "size": size, **row})
+            ns = f"{row['hooksig']:,.0f} | {row['peer']:,.0f}"
+            print(f"| {size} | {group} | {ns} | {row['ratio']:.2f}x |", flush=True)
     print()
     return rows
 
@@ -573,6 +578,17 @@ def best_ns(fn: Callable[[], object], budget: float) -> float:
     """Best time per call in ns: calls are batched to ~budget/3 s, best of 3 batches."""
     number = calibrate(fn, budget / 3)
     return min(timeit.repeat(fn, number=number, repeat=3)) / number * 1e9
+
+
+def in_threads(work: Callable[[], None], n: int) -> float:
+    """Seconds for ``n`` threads to run ``work`` once each, all at once."""
+    threads = [threading.Thread(target=work) for _ in range(n)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - start
 
 
 def threads_table(budget: float) -> None:
@@ -599,15 +615,7 @@ def threads_table(budget: float) -> None:
 
         rates = []
         for n in (1, 2):
-            best = float("inf")
-            for _ in range(3):
-                threads = [threading.Thread(target=work) for _ in range(n)]
-                start = time.perf_counter()
-                for t in threads:
-                    t.start()
-                for t in threads:
-                    t.join()
-                best = min(best, time.perf_counter() - start)
+            best = min(in_threads(work, n) for _ in range(3))
             rates.append(n * calls * size / best / 1e6)
         print(f"| {size} | {rates[0]:,.0f} | {rates[1]:,.0f} | {rates[1] / rates[0]:.2f}x |")
 
@@ -634,15 +642,7 @@ def gil_worker() -> None:
             for _ in range(calls):
                 call()
 
-        two = float("inf")
-        for _ in range(3):
-            threads = [threading.Thread(target=work) for _ in range(2)]
-            start = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            two = min(two, (time.perf_counter() - start) / (2 * calls) * 1e9)
+        two = min(in_threads(work, 2) for _ in range(3)) / (2 * calls) * 1e9
         # Next to a thread that runs pure Python: the verifying thread's calls per second,
         # and how much the other thread got done meanwhile (its loop iterations per second).
         stop = threading.Event()
