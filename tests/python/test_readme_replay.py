@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
@@ -94,4 +93,3 @@ def test_the_readme_table_names_python_stores() -> None:
     for name in ("MemoryReplayStore", "RedisReplayStore", "AsyncRedisReplayStore"):
         assert f"hooksig.{name}" in SECTION
         assert hasattr(hooksig, name)
-    assert Path(ROOT / "load/README.md").exists()

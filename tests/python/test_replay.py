@@ -250,6 +250,7 @@ def test_memory_store_bad_max_keys(max_keys: Any, error: type[Exception]) -> Non
 
 def test_redis_store(redis_db: RedisServer) -> None:
     client = redis_db.client()
+    client.config_resetstat()
     store = hooksig.RedisReplayStore(client)
     assert isinstance(store, hooksig.ReplayStore)
     assert store.claim("github:sig:ab", 660) is True
@@ -262,6 +263,9 @@ def test_redis_store(redis_db: RedisServer) -> None:
     other = hooksig.RedisReplayStore(client, prefix="app2:")
     assert other.claim("github:sig:ab", 660) is True
     assert store.claim("zero", 0) is True and store.claim("zero", 0) is True
+    # One SET (NX PX) per claim that stores something, one DEL per release, nothing else.
+    stats = client.info("commandstats")
+    assert (stats["cmdstat_set"]["calls"], stats["cmdstat_del"]["calls"]) == (4, 1)
     with pytest.raises(ValueError):
         store.claim("k", -1)
     with pytest.raises(TypeError):
