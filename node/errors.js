@@ -1,7 +1,8 @@
 'use strict'
 // hooksig's errors, derived from the core's one table of codes (hooksig::CODES, read from
 // the addon when the package loads): each code has a kind, and the kind picks the class.
-// Not part of the documented API; index.js exports the classes and the code lists.
+// Also how argument TypeErrors name what they got (describe, checkOptions), for index.js and
+// replay.js. Not part of the documented API; index.js exports the classes and the code lists.
 
 const native = require('./native.js')
 
@@ -69,7 +70,31 @@ function mapError(err) {
   return internalError(message, code || 'ERR_HOOKSIG_INTERNAL')
 }
 
+/** How a wrong argument is named in a TypeError: `null`, `an array`, `a Map`, `a number`, ... */
+function describe(value) {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') return value.constructor ? `a ${value.constructor.name}` : 'an object'
+  return `a ${typeof value}`
+}
+
+/** Returns `options` (or {} for none) after refusing a non-object and any key not in `allowed`. */
+function checkOptions(options, allowed, where) {
+  if (options === undefined || options === null) return {}
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw new TypeError(`hooksig: ${where} options must be an object, not ${describe(options)}`)
+  }
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`hooksig: unknown ${where} option ${JSON.stringify(key)} (expected ${allowed.join(', ')})`)
+    }
+  }
+  return options
+}
+
 module.exports = {
+  describe,
+  checkOptions,
   CODES,
   VERIFICATION_CODES,
   CONFIGURATION_CODES,

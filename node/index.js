@@ -17,6 +17,8 @@ const {
   VerificationError,
   ConfigurationError,
   mapError,
+  describe,
+  checkOptions,
 } = require('./errors.js')
 const { FastPath, PLAIN } = require('./fast.js')
 const { Verified, setKey, sameDelivery, nowAgain } = require('./verified.js')
@@ -25,13 +27,6 @@ const { MemoryReplayStore, RedisReplayStore, ReplayStoreError } = require('./rep
 
 /** Stands in for the fast path where the runtime refuses it (no external ArrayBuffers). */
 const NO_FAST_PATH = Object.freeze({ read: () => PLAIN })
-
-function describe(value) {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return value.constructor ? `a ${value.constructor.name}` : 'an object'
-  return `a ${typeof value}`
-}
 
 /** Returns the body as a Uint8Array over the same memory (a string becomes its UTF-8 bytes). */
 function toBytes(body, what = 'body') {
@@ -158,19 +153,6 @@ function toSeconds(value, what, allowDate) {
   throw new TypeError(
     `hooksig: ${what} must be ${allowDate ? 'a Date, ' : ''}a number or a bigint of Unix seconds, not ${describe(value)}`,
   )
-}
-
-function checkOptions(options, allowed, where) {
-  if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`hooksig: ${where} options must be an object, not ${describe(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`hooksig: unknown ${where} option ${JSON.stringify(key)} (expected ${allowed.join(', ')})`)
-    }
-  }
-  return options
 }
 
 /** The options of `new Verifier(scheme, options)`. */

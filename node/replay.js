@@ -12,6 +12,7 @@
 
 const { inspect } = require('node:util')
 const native = require('./native.js')
+const { describe, checkOptions } = require('./errors.js')
 
 const DEFAULT_PREFIX = 'hooksig:'
 
@@ -24,13 +25,6 @@ class ReplayStoreError extends Error {
   get name() {
     return 'ReplayStoreError'
   }
-}
-
-function describe(value) {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'object') return value.constructor ? `a ${value.constructor.name}` : 'an object'
-  return `a ${typeof value}`
 }
 
 function checkKey(key) {
@@ -53,19 +47,6 @@ function checkTtl(ttl) {
   return ttl
 }
 
-function optionsOf(options, allowed, where) {
-  if (options === undefined || options === null) return {}
-  if (typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`hooksig: ${where} options must be an object, not ${describe(options)}`)
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new TypeError(`hooksig: unknown ${where} option ${JSON.stringify(key)} (expected ${allowed.join(', ')})`)
-    }
-  }
-  return options
-}
-
 /**
  * Remembers claimed deliveries in this process (the core's store): at most `maxKeys` claims
  * (default 100 000; the oldest goes first when full), each forgotten after its TTL. One
@@ -74,7 +55,7 @@ function optionsOf(options, allowed, where) {
 class MemoryReplayStore {
   #native
   constructor(options) {
-    const { maxKeys } = optionsOf(options, ['maxKeys'], 'MemoryReplayStore')
+    const { maxKeys } = checkOptions(options, ['maxKeys'], 'MemoryReplayStore')
     if (maxKeys !== undefined && typeof maxKeys !== 'number') {
       throw new TypeError(`hooksig: maxKeys must be a number, not ${describe(maxKeys)}`)
     }
@@ -131,7 +112,7 @@ class RedisReplayStore {
         `hooksig: RedisReplayStore takes a client of the redis package (createClient()), not ${describe(client)}`,
       )
     }
-    const { prefix } = optionsOf(options, ['prefix'], 'RedisReplayStore')
+    const { prefix } = checkOptions(options, ['prefix'], 'RedisReplayStore')
     if (prefix !== undefined && typeof prefix !== 'string') {
       throw new TypeError(`hooksig: prefix must be a string, not ${describe(prefix)}`)
     }
