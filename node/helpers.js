@@ -6,7 +6,8 @@
 const { Verifier, VerificationError, Reply, _internal } = require('./index.js')
 const { quietly } = require('./fast.js')
 
-const CONFIG_KEYS = ['secret', 'secrets', 'publicKey', 'publicKeys', 'params', 'tolerance', 'namespace', 'replayTtl']
+/** The options of `new Verifier(scheme, options)`, which the helpers pass on to it. */
+const CONFIG_KEYS = _internal.VERIFIER_OPTIONS
 
 /** The options of both helpers' handler forms (Express's webhook, fetch's webhookHandler). */
 const HANDLER_KEYS = [

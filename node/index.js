@@ -572,5 +572,5 @@ module.exports = {
   presets,
   presetScheme,
   // For the framework helpers and tests of this package; not part of the documented API.
-  _internal: { toBytes, flattenHeaders, mapError, plainVerify, verifyKeyed },
+  _internal: { toBytes, flattenHeaders, mapError, plainVerify, verifyKeyed, VERIFIER_OPTIONS },
 }
