@@ -345,8 +345,6 @@ module.exports = {
   CLAIMED,
   DUPLICATE,
   UNAVAILABLE,
-  ALLOWED,
-  replayOptions,
   claim,
   release,
   secretTaken,
