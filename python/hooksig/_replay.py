@@ -89,6 +89,14 @@ def _check_ttl(ttl: int) -> int:
     return ttl * 1000
 
 
+def _check_key(key: str) -> str:
+    """A key is a str (as the memory store takes it): anything else is the caller's mistake,
+    never a store failure."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str, not {type(key).__name__}")
+    return key
+
+
 def _check_redis(client: object, prefix: object, what: str) -> str:
     if not (callable(getattr(client, "set", None)) and callable(getattr(client, "delete", None))):
         raise TypeError(f"client must be a {what} client, not {type(client).__name__}")
@@ -117,20 +125,22 @@ class RedisReplayStore:
 
     def claim(self, key: str, ttl: int) -> bool:
         """``SET <prefix><key> 1 NX PX <ttl ms>``: True when the key was set."""
+        name = self.prefix + _check_key(key)
         px = _check_ttl(ttl)
         if px == 0:
             return True
         client: Any = self.client
         try:
-            return bool(client.set(self.prefix + key, 1, nx=True, px=px))
+            return bool(client.set(name, 1, nx=True, px=px))
         except Exception as error:
             raise ReplayStoreError(f"Redis could not claim the key: {error}") from error
 
     def release(self, key: str) -> None:
         """``DEL <prefix><key>``."""
+        name = self.prefix + _check_key(key)
         client: Any = self.client
         try:
-            client.delete(self.prefix + key)
+            client.delete(name)
         except Exception as error:
             raise ReplayStoreError(f"Redis could not release the key: {error}") from error
 
@@ -156,20 +166,22 @@ class AsyncRedisReplayStore:
 
     async def claim(self, key: str, ttl: int) -> bool:
         """``SET <prefix><key> 1 NX PX <ttl ms>``: True when the key was set."""
+        name = self.prefix + _check_key(key)
         px = _check_ttl(ttl)
         if px == 0:
             return True
         client: Any = self.client
         try:
-            return bool(await client.set(self.prefix + key, 1, nx=True, px=px))
+            return bool(await client.set(name, 1, nx=True, px=px))
         except Exception as error:
             raise ReplayStoreError(f"Redis could not claim the key: {error}") from error
 
     async def release(self, key: str) -> None:
         """``DEL <prefix><key>``."""
+        name = self.prefix + _check_key(key)
         client: Any = self.client
         try:
-            await client.delete(self.prefix + key)
+            await client.delete(name)
         except Exception as error:
             raise ReplayStoreError(f"Redis could not release the key: {error}") from error
 

@@ -238,6 +238,26 @@ def test_memory_store_bad_arguments(args: tuple[Any, Any], error: type[Exception
 
 
 @pytest.mark.parametrize(
+    "args", [(b"k", 1), (None, 1), (1, 1), ("k", -1), ("k", 1.0), ("k", True)], ids=repr
+)
+def test_every_store_refuses_bad_arguments_before_the_store(args: tuple[Any, Any]) -> None:
+    """A wrong key or TTL is the caller's TypeError or ValueError in every store, never a
+    ReplayStoreError (which a helper answers 503 for): nothing listens on the Redis port."""
+    down = redis.Redis(port=free_port(), socket_connect_timeout=2)
+    stores: list[Any] = [hooksig.MemoryReplayStore(), hooksig.RedisReplayStore(down)]
+    for store in stores:
+        with pytest.raises((TypeError, ValueError)) as caught:
+            store.claim(*args)
+        assert not isinstance(caught.value, hooksig.ReplayStoreError)
+        if not isinstance(args[0], str):
+            with pytest.raises(TypeError):
+                store.release(args[0])
+    astore = hooksig.AsyncRedisReplayStore(redis.asyncio.Redis(port=free_port()))
+    with pytest.raises((TypeError, ValueError)):
+        asyncio.run(astore.claim(*args))
+
+
+@pytest.mark.parametrize(
     ("max_keys", "error"), [(0, ValueError), (-1, ValueError), (True, TypeError), ("1", TypeError)]
 )
 def test_memory_store_bad_max_keys(max_keys: Any, error: type[Exception]) -> None:
