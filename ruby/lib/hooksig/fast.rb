@@ -319,8 +319,9 @@ module Hooksig
     # A result of Verifier#verify: a Verified whose replay key is made when first read, from
     # the request it keeps (the verifier, the body and the packed headers: references, nothing
     # copied), by verifying that request once more (Verifier#key_of). Making the key at every
-    # verify would cost every cell ~0.2 us (the core's formatting, a second String); keeping
-    # the request costs three instance variables. Not frozen: the key is kept once made.
+    # verify would cost every cell ~0.4 us (bench/ruby.md, "Replay protection": the keyed
+    # call, the core's formatting, a second String); keeping the request costs three
+    # instance variables. Not frozen: the key is kept once made.
     class LazyVerified < Verified
       # rubocop:disable Lint/MissingSuper -- Verified#initialize normalises ids from callers; these are made here.
       def initialize(timestamp, id_bytes, secret_index, verifier, body, packed, url, method)

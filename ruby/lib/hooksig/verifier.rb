@@ -45,6 +45,8 @@ module Hooksig
     # The key needs the signature that matched, which only the core sees while verifying:
     # for a result of Verifier#verify it is made when first read, by verifying the request
     # once more (the Rack middleware, given replay:, makes it in the same call instead).
+    # Read it before changing the body: a changed body raises RuntimeError then, except
+    # under a token scheme, whose key is the hash of the body as it is when read.
     attr_reader :replay_key
 
     # How long a claim of this delivery lives, in seconds: twice the tolerance plus 60 when
@@ -252,12 +254,10 @@ module Hooksig
       needed = @namespace.bytesize + 133 + (2 * packed.bytesize)
       key = "\0".b * needed if needed > key.bytesize
       size = body.bytesize
-      if size >= Native::NOGVL_BODY_BYTES
-        # As in #verify: a short String's bytes would sit inside the object, which a
-        # compacting GC could move while the call runs without the GVL.
-        packed = String.new(packed, capacity: 64) if packed.bytesize < 64
-        key = String.new(key, capacity: 64) if key.bytesize < 64
-      end
+      # As in #verify: a short String's bytes would sit inside the object, which a compacting
+      # GC could move while the call runs without the GVL. (The key buffer is at least 512
+      # bytes: on the heap.)
+      packed = String.new(packed, capacity: 64) if size >= Native::NOGVL_BODY_BYTES && packed.bytesize < 64
       code = if size < Native::NOGVL_BODY_BYTES
                Native.hooksig_verify_keyed_packed(@native, body, size, packed, packed.bytesize, context, out, key,
                                                   key.bytesize, length, message)
