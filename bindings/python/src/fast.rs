@@ -37,10 +37,12 @@ pub(crate) fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
 }
 
+// SAFETY: the declaration is CPython's own (`Include/unicodeobject.h`:
+// `const char *PyUnicode_AsUTF8AndSize(PyObject *unicode, Py_ssize_t *size)`), exported by
+// CPython since 3.3 and in the stable ABI from 3.10; declared here so that an abi3-py39
+// module can call it.
 #[cfg(unix)]
 unsafe extern "C" {
-    // Exported by CPython since 3.3, in the stable ABI from 3.10; called directly so that an
-    // abi3-py39 module can use it.
     fn PyUnicode_AsUTF8AndSize(
         unicode: *mut ffi::PyObject,
         size: *mut ffi::Py_ssize_t,
