@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Ruby and the gem's libraries come from Debian (RubyGems is not reachable in CI).
+# Ruby and the gem's libraries come from Debian (RubyGems is not reachable in CI), and
+# rubocop for make lint-ruby (which skips it where it is missing).
 # Idempotent: installs only what is missing; needs root when something is.
 set -euo pipefail
 
-pkgs=(ruby ruby-dev ruby-ffi ruby-minitest ruby-rack ruby-rack-test ruby-sinatra ruby-webrick valgrind gcc)
+pkgs=(ruby ruby-dev ruby-ffi ruby-minitest ruby-rack ruby-rack-test ruby-sinatra ruby-webrick rubocop valgrind gcc)
 need=()
 for pkg in "${pkgs[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
