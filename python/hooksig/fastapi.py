@@ -58,7 +58,6 @@ from hooksig._http import (
     check_max_body,
     check_public_url,
     default_error_body,
-    error_json,
     rendered_error,
     too_large,
 )
@@ -299,8 +298,10 @@ class WebhookBody:
             raise self._rejected(UNAVAILABLE_STATUS, unavailable())
 
     def _rejected(self, status_code: int, error: VerificationError) -> WebhookRejected:
-        content = self.error_body(error)
-        return WebhookRejected(status_code, error.code, content, error_json(self.error_body, error))
+        if self.error_body is default_error_body:
+            rendered = rendered_error(error.code)
+            return WebhookRejected(status_code, error.code, {"error": error.code}, rendered)
+        return WebhookRejected(status_code, error.code, self.error_body(error))
 
     async def _read(self, request: Request) -> bytes:
         """A body without Content-Length (chunked), read at most ``max_body`` + one chunk far."""
