@@ -134,6 +134,14 @@ def race(
     return best, rounds
 
 
+def table(title: str, header: str, rule: str) -> None:
+    """Prints a section's title and its table's header."""
+    print(title)
+    print()
+    print(header)
+    print(rule)
+
+
 def against(
     other: str,
     verifier: hooksig.Verifier,
@@ -321,13 +329,12 @@ def signed_names(shape: str) -> list[str]:
 
 
 def matrix(budget: float) -> list[dict[str, Any]]:
-    print("## The matrix: hooksig vs the fastest stdlib form reading the same container")
-    print()
-    print(
+    table(
+        "## The matrix: hooksig vs the fastest stdlib form reading the same container",
         "| shape | container | size | hooksig ns | stdlib ns (fastest form) "
-        "| stdlib / hooksig | round median | `hmac.digest` form / hooksig |"
+        "| stdlib / hooksig | round median | `hmac.digest` form / hooksig |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
     cells: list[dict[str, Any]] = []
     for size in SIZES:
         body = payload(size)
@@ -393,10 +400,11 @@ def matrix(budget: float) -> list[dict[str, Any]]:
 
 def fast_vs_plain(budget: float) -> list[dict[str, Any]]:
     """hooksig with bindings/python/src/fast.rs on and off, interleaved in this process."""
-    print("## Plain path and fast path (bindings/python/src/fast.rs on and off)")
-    print()
-    print("| shape | container | size | plain ns | fast ns | plain / fast |")
-    print("|---|---|---:|---:|---:|---:|")
+    table(
+        "## Plain path and fast path (bindings/python/src/fast.rs on and off)",
+        "| shape | container | size | plain ns | fast ns | plain / fast |",
+        "|---|---|---:|---:|---:|---:|",
+    )
     rows = []
     set_fast = hooksig._hooksig._set_fast_path
     for size in (0, 1024):
@@ -439,10 +447,11 @@ def fast_vs_plain(budget: float) -> list[dict[str, Any]]:
 
 
 def asymmetric(budget: float) -> list[dict[str, Any]]:
-    print("## Public-key schemes: hooksig vs `cryptography` (no bar)")
-    print()
-    print("| preset | size | hooksig ns | cryptography ns | cryptography / hooksig |")
-    print("|---|---:|---:|---:|---:|")
+    table(
+        "## Public-key schemes: hooksig vs `cryptography` (no bar)",
+        "| preset | size | hooksig ns | cryptography ns | cryptography / hooksig |",
+        "|---|---:|---:|---:|---:|",
+    )
     ed_private = ed25519.Ed25519PrivateKey.generate()
     seed = ed_private.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
@@ -501,10 +510,11 @@ def asymmetric(budget: float) -> list[dict[str, Any]]:
 
 
 def peers(budget: float) -> list[dict[str, Any]]:
-    print("## PyPI peers against hooksig's matching preset (headers: a lower-case dict)")
-    print()
-    print("| size | group | hooksig ns | peer ns | peer / hooksig |")
-    print("|---:|---|---:|---:|---:|")
+    table(
+        "## PyPI peers against hooksig's matching preset (headers: a lower-case dict)",
+        "| size | group | hooksig ns | peer ns | peer / hooksig |",
+        "|---:|---|---:|---:|---:|",
+    )
     rows = []
     for size in SIZES:
         body = payload(size)
@@ -887,10 +897,11 @@ def replay(budget: float) -> list[dict[str, Any]]:
                 {"store": f"{shape} 1 KiB, request (dict): {name}", "clock": "thread CPU", "ns": ns}
             )
 
-    print("### Replay stores")
-    print()
-    print("| what | clock | ns per call |")
-    print("|---|---|---:|")
+    table(
+        "### Replay stores",
+        "| what | clock | ns per call |",
+        "|---|---|---:|",
+    )
     for row in rows:
         print(f"| {row['store']} | {row['clock']} | {row['ns']:,.0f} |")
     print()
