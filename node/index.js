@@ -316,8 +316,8 @@ class Verifier {
     }
     this.#handshakes = this.#native.hasHandshake()
     // A token scheme signs nothing: its replay key is the body's hash, which verifying again
-    // cannot check, so it is made at verify (while the body is as verified).
-    this.#eagerKey = this.scheme.algorithm === 'token'
+    // cannot check, so it is made at verify (while the body is as verified). The core says which.
+    this.#eagerKey = this.#native.replayKeyReadsBody()
   }
 
   // Private fields: in-object and invisible to inspect, JSON and enumeration.

@@ -33,6 +33,12 @@ class TestReplay < Minitest::Test
     gitlab = Hooksig::Verifier.new("gitlab", secret: "token-1")
     found = gitlab.verify("{}", { "X-Gitlab-Token" => "token-1" })
     assert_equal "gitlab:body:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", found.replay_key
+    # ... made at verify: the key names the body that was verified, even when the String is
+    # changed before the key is read (a token still verifies any body).
+    body = +"{}"
+    found = gitlab.verify(body, { "X-Gitlab-Token" => "token-1" })
+    body.replace("{\"x\":1}")
+    assert_equal "gitlab:body:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", found.replay_key
     # An id that is not UTF-8 (latin-1 bytes, as a server hands them over): its hex.
     latin1 = Hooksig::Verifier.new("standard-webhooks", secret: "whsec_aG9va3NpZyBodHRwIGNvbnRyYWN0")
     env = { "REQUEST_METHOD" => "POST", "HTTP_WEBHOOK_ID" => "msg_caf\xE9".b, "HTTP_WEBHOOK_TIMESTAMP" => "1700000000",

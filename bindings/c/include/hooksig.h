@@ -36,6 +36,11 @@
 // with every header, the URL and the method.
 #define HOOKSIG_NEEDS_HANDSHAKE 4
 
+// A bit of [`hooksig_verifier_needs`]: the replay key reads the body (a token scheme, whose
+// key is the body's digest): make it in the verify call ([`hooksig_verify_keyed`]), not
+// later, since a token still verifies a body changed since.
+#define HOOKSIG_NEEDS_KEY_AT_VERIFY 8
+
 // `hooksig_code_kind`: the code is about the request (answer 4xx).
 #define HOOKSIG_KIND_VERIFICATION 1
 
@@ -265,7 +270,8 @@ size_t hooksig_verifier_header_names(const struct hooksig_verifier *verifier,
 // as bits: `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
 // `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method (verify without them is
 // `HOOKSIG_MISSING_PARAM`), `HOOKSIG_NEEDS_HANDSHAKE` when the provider sends handshakes
-// (see [`hooksig_handshake`]); 0 for NULL. A helper builds the URL only when it is needed.
+// (see [`hooksig_handshake`]), `HOOKSIG_NEEDS_KEY_AT_VERIFY` when a replay key must be made
+// in the verify call; 0 for NULL. A helper builds the URL only when it is needed.
 //
 // # Safety
 // `verifier` is NULL or a live verifier.

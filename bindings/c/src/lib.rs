@@ -80,6 +80,10 @@ pub const HOOKSIG_NEEDS_METHOD: u32 = 2;
 /// Discord, Meta, Dropbox, Asana, Okta): offer each request to [`hooksig_handshake`] first,
 /// with every header, the URL and the method.
 pub const HOOKSIG_NEEDS_HANDSHAKE: u32 = 4;
+/// A bit of [`hooksig_verifier_needs`]: the replay key reads the body (a token scheme, whose
+/// key is the body's digest): make it in the verify call ([`hooksig_verify_keyed`]), not
+/// later, since a token still verifies a body changed since.
+pub const HOOKSIG_NEEDS_KEY_AT_VERIFY: u32 = 8;
 
 /// A byte string: `len` bytes at `ptr` (NULL only when `len` is 0).
 #[repr(C)]
@@ -586,7 +590,8 @@ pub unsafe extern "C" fn hooksig_verifier_header_names(
 /// as bits: `HOOKSIG_NEEDS_URL` when the scheme signs the URL (`{url}`, `{path}`, Twilio's
 /// `{form}`), `HOOKSIG_NEEDS_METHOD` when it signs the method (verify without them is
 /// `HOOKSIG_MISSING_PARAM`), `HOOKSIG_NEEDS_HANDSHAKE` when the provider sends handshakes
-/// (see [`hooksig_handshake`]); 0 for NULL. A helper builds the URL only when it is needed.
+/// (see [`hooksig_handshake`]), `HOOKSIG_NEEDS_KEY_AT_VERIFY` when a replay key must be made
+/// in the verify call; 0 for NULL. A helper builds the URL only when it is needed.
 ///
 /// # Safety
 /// `verifier` is NULL or a live verifier.
@@ -611,7 +616,12 @@ pub unsafe extern "C" fn hooksig_verifier_needs(verifier: *const hooksig_verifie
             } else {
                 0
             };
-            url | method | handshake
+            let key = if v.inner.replay_key_reads_body() {
+                HOOKSIG_NEEDS_KEY_AT_VERIFY
+            } else {
+                0
+            };
+            url | method | handshake | key
         })
     }))
     .unwrap_or(0)

@@ -764,6 +764,8 @@ static void test_replay_keys(void) {
   hooksig_header token[] = {header("X-Gitlab-Token", "token-1")};
   check_key(gitlab, "{}", 2, token, 1, NULL,
             "gitlab:body:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", 86400);
+  /* ... so its key is made in the verify call, while the body is the one verified. */
+  CHECK(hooksig_verifier_needs(gitlab) == HOOKSIG_NEEDS_KEY_AT_VERIFY);
   hooksig_verifier_free(gitlab);
 
   /* A namespace and a TTL of one's own, at the end of the config (zero: the defaults). */

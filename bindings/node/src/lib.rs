@@ -226,6 +226,12 @@ impl NativeVerifier {
         }))
     }
 
+    /// Whether the replay key reads the body (a token scheme): made at verify, then.
+    #[napi]
+    pub fn replay_key_reads_body(&self) -> bool {
+        self.inner.replay_key_reads_body()
+    }
+
     /// Whether the scheme has a handshake (the helpers ask `handshake` only then).
     #[napi]
     pub fn has_handshake(&self) -> bool {

@@ -261,6 +261,23 @@ impl Verifier {
         }
     }
 
+    /// Returns whether [`replay_key`](Self::replay_key) reads the body: a token scheme
+    /// signs nothing, so its key is the body's digest, and a binding that makes keys after
+    /// verify must make this one while the body is the one that was verified (a token still
+    /// verifies a body changed since).
+    ///
+    /// ```
+    /// use hooksig::{Config, Verifier};
+    ///
+    /// let gitlab = Verifier::new(&Config::preset("gitlab")?.secret("token"))?;
+    /// let github = Verifier::new(&Config::preset("github")?.secret("secret"))?;
+    /// assert!(gitlab.replay_key_reads_body() && !github.replay_key_reads_body());
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn replay_key_reads_body(&self) -> bool {
+        self.inner.primary.algorithm == Algorithm::Token
+    }
+
     /// Returns whether verify needs the request's URL (`{url}`, `{path}`, Twilio's `{form}`).
     pub fn needs_url(&self) -> bool {
         self.inner.needs_url

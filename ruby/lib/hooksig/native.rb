@@ -90,6 +90,7 @@ module Hooksig
     NEEDS_URL = 1
     NEEDS_METHOD = 2
     NEEDS_HANDSHAKE = 4
+    NEEDS_KEY_AT_VERIFY = 8
     KIND_VERIFICATION = 1
     KIND_CONFIGURATION = 2
     # The largest Unix time or tolerance the ABI holds.

@@ -119,6 +119,9 @@ module Hooksig
       @needs_url = needs.anybits?(Native::NEEDS_URL)
       @needs_method = needs.anybits?(Native::NEEDS_METHOD)
       @handshakes = needs.anybits?(Native::NEEDS_HANDSHAKE)
+      # A token scheme's key is the body's digest: made in the verify call, while the body is
+      # the one verified (a token still verifies a body changed since).
+      @key_at_verify = needs.anybits?(Native::NEEDS_KEY_AT_VERIFY)
       @tolerance = tolerance
       @headers = Fast::Headers.new(header_names)
       @all_headers = Fast::AllHeaders.new if @handshakes
@@ -146,6 +149,8 @@ module Hooksig
       end
 
       packed = @headers.pack(headers)
+      return keyed(body, packed, now, url, method) if @key_at_verify
+
       unless now.nil? && url.nil? && method.nil?
         memory = [] # the native copies of url: and method:, alive until the call returns
         context = Config.context(now, url, method, memory)
@@ -235,9 +240,8 @@ module Hooksig
     # that matched, which it sees only while verifying. The headers are the packed copy
     # kept with the result, so a request that verifies again is the same delivery (same
     # timestamp, id and key); only the caller's body (or url:) can have changed, and then
-    # it no longer verifies. Except under a token scheme (GitLab, ...), which signs no body:
-    # its key is the hash of the body as it is when read. (Node makes those at verify; the C
-    # ABI does not say which schemes are token ones.)
+    # it no longer verifies. (A token scheme signs no body, so its key, the body's digest,
+    # is made at verify: HOOKSIG_NEEDS_KEY_AT_VERIFY.)
     def key_of(timestamp, body, packed, url, method)
       keyed(body, packed, timestamp, url, method).replay_key
     rescue VerificationError
