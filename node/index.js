@@ -235,10 +235,16 @@ function configArgs(scheme, options, allowed, where, owned) {
     if (typeof opts.namespace !== 'string') {
       throw new TypeError(`hooksig: namespace must be a string, not ${describe(opts.namespace)}`)
     }
+    // As Python, Ruby and the C ABI refuse them: an empty namespace starts every key with
+    // ':', and a claim that lives 0 s protects nothing.
+    if (opts.namespace === '') throw new RangeError('hooksig: namespace must not be empty: it starts every replay key')
     namespace = opts.namespace
   }
   const replayTtl =
     opts.replayTtl === undefined || opts.replayTtl === null ? undefined : toSeconds(opts.replayTtl, 'replayTtl', false)
+  if (replayTtl === 0 || replayTtl === 0n) {
+    throw new RangeError('hooksig: replayTtl must be at least 1 second: a claim that lives 0 s protects nothing')
+  }
   return { scheme: text, secrets, publicKeys, privateKey, params, toleranceGiven, tolerance, namespace, replayTtl }
 }
 

@@ -127,6 +127,10 @@ test('Verified.replayKey and replayTtl, and the namespace and replayTtl options'
     (err) => err.code === 'ERR_HOOKSIG_REQUEST_CHANGED',
   )
   assert.throws(() => new Verifier('github', { secret: 's', namespace: 5 }), TypeError)
+  // Refused as Python, Ruby and C refuse them: an empty namespace, a claim that lives 0 s.
+  assert.throws(() => new Verifier('github', { secret: 's', namespace: '' }), /namespace must not be empty/)
+  assert.throws(() => new Verifier('github', { secret: 's', replayTtl: 0 }), /replayTtl must be at least 1/)
+  assert.throws(() => new Verifier('github', { secret: 's', replayTtl: 0n }), RangeError)
   assert.throws(() => new Verifier('github', { secret: 's', replayTtl: -1 }), RangeError)
   assert.throws(() => new Signer('github', { secret: 's', namespace: 'x' }), TypeError)
 })
