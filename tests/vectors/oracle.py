@@ -19,6 +19,7 @@ import re
 import time
 import urllib.parse
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -304,8 +305,35 @@ def seed(label: str) -> bytes:
     return hashlib.sha256(f"hooksig vectors: {label}".encode()).digest()
 
 
+class KeyForms:
+    """The key forms both key pairs share, from their `_private` key."""
+
+    _private: Any  # each key pair's private key (a property)
+
+    def spki(self) -> bytes:
+        return self._private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+
+    def pem(self) -> str:
+        return (
+            self._private.public_key()
+            .public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+            .decode()
+        )
+
+    def pkcs8_pem(self) -> str:
+        return self._private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
+
 @dataclass(frozen=True)
-class Ed25519Key:
+class Ed25519Key(KeyForms):
     """An Ed25519 key pair from a 32-byte seed."""
 
     seed: bytes
@@ -330,27 +358,6 @@ class Ed25519Key:
 
     def whsk(self) -> str:
         return "whsk_" + b64(self.seed + self.public)
-
-    def spki(self) -> bytes:
-        return self._private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-
-    def pem(self) -> str:
-        return (
-            self._private.public_key()
-            .public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            .decode()
-        )
-
-    def pkcs8_pem(self) -> str:
-        return self._private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
 
 
 # P-256 (SEC 2), for the RFC 6979 signer below.
@@ -444,7 +451,7 @@ DETERMINISTIC_ECDSA = _deterministic_ecdsa()
 
 
 @dataclass(frozen=True)
-class P256Key:
+class P256Key(KeyForms):
     """A P-256 key pair from a scalar."""
 
     scalar: int
@@ -469,29 +476,8 @@ class P256Key:
         )
         return self._private.public_key().public_bytes(serialization.Encoding.X962, form)
 
-    def spki(self) -> bytes:
-        return self._private.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-
     def spki_b64(self) -> str:
         return b64(self.spki())
-
-    def pem(self) -> str:
-        return (
-            self._private.public_key()
-            .public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            .decode()
-        )
-
-    def pkcs8_pem(self) -> str:
-        return self._private.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ).decode()
 
 
 def p256_key(label: str) -> P256Key:
