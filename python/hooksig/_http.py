@@ -71,7 +71,7 @@ def declared_length(value: str | bytes | None) -> int | None:
     if value is None:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
+    text = text.strip(" \t")  # as every helper: spaces and tabs around the digits, nothing else
     if not text or not text.isascii() or not text.isdigit():
         return None
     return int(text)

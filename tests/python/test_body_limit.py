@@ -289,3 +289,27 @@ def test_endless_body_flask() -> None:
     body = b"".join(flask_app()(environ, start_response))
     assert status[0].startswith("413") and json.loads(body) == {"error": "body_too_large"}
     assert stream.read_bytes == SMALL + 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("12", 12),
+        (" 12\t", 12),
+        (b"7", 7),
+        ("0", 0),
+        # Anything but digits with spaces or tabs around them, as Node's and Ruby's helpers.
+        ("1\n", None),
+        ("\r5", None),
+        ("+5", None),
+        ("1e6", None),
+        ("0x10", None),
+        ("", None),
+        ("\u0661", None),  # ARABIC-INDIC DIGIT ONE: a digit to str.isdigit, not ASCII
+        (None, None),
+    ],
+)
+def test_declared_length_forms(value: Any, expected: Any) -> None:
+    from hooksig._http import declared_length
+
+    assert declared_length(value) == expected
