@@ -11,7 +11,7 @@
 //! --route /hooks/acme=acme.json,secret-file=acme.key,param=business_id=42,tolerance=600
 //! ```
 
-use hooksig::{Algorithm, Config, MemoryReplayStore, Scheme, Signer, Verifier};
+use hooksig::{Config, MemoryReplayStore, Scheme, Signer, Verifier};
 use zeroize::Zeroizing;
 
 use crate::input::Keys;
@@ -131,9 +131,7 @@ impl Route {
     /// Returns whether a header of this name carries a secret as it is: a token scheme's
     /// header, or the secret Asana hands over in its handshake.
     pub fn is_secret_header(&self, name: &str) -> bool {
-        name.eq_ignore_ascii_case("x-hook-secret")
-            || (self.verifier.scheme().algorithm == Algorithm::Token
-                && self.verifier.reads_header(name.as_bytes()))
+        self.verifier.is_secret_header(name.as_bytes())
     }
 }
 

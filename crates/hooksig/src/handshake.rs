@@ -40,12 +40,15 @@ pub enum Handshake {
     Okta,
 }
 
+/// The header in which Asana hands over the secret of a new webhook (its handshake).
+pub(crate) const ASANA_SECRET_HEADER: &str = "X-Hook-Secret";
+
 impl Handshake {
     /// The headers this handshake reads besides the scheme's own.
     pub(crate) fn headers(self) -> &'static [&'static str] {
         match self {
             Handshake::Twitch => &["Twitch-Eventsub-Message-Type"],
-            Handshake::Asana => &["X-Hook-Secret"],
+            Handshake::Asana => &[ASANA_SECRET_HEADER],
             Handshake::Okta => &["X-Okta-Verification-Challenge"],
             _ => &[],
         }
@@ -270,7 +273,7 @@ impl Verifier {
                 }
             }
             Handshake::Asana => {
-                let Some(secret) = header(headers, "X-Hook-Secret") else {
+                let Some(secret) = header(headers, ASANA_SECRET_HEADER) else {
                     return Ok(None);
                 };
                 let Some(secret) = std::str::from_utf8(secret).ok().and_then(challenge) else {

@@ -191,6 +191,26 @@ impl Verifier {
         self.inner.headers.find(name).is_some() || self.inner.headers.handshake_reads(name)
     }
 
+    /// Returns whether a header of this name carries a secret as it is, which a tool must
+    /// never show or log: a header a token scheme reads (the token is the secret), or the
+    /// secret Asana's handshake hands over (`X-Hook-Secret`, whatever the scheme: a
+    /// delivery can reach the wrong route).
+    ///
+    /// ```
+    /// use hooksig::{Config, Verifier};
+    ///
+    /// let gitlab = Verifier::new(&Config::preset("gitlab")?.secret("token"))?;
+    /// assert!(gitlab.is_secret_header(b"X-Gitlab-Token"));
+    /// let github = Verifier::new(&Config::preset("github")?.secret("s"))?;
+    /// assert!(!github.is_secret_header(b"X-Hub-Signature-256"));
+    /// assert!(github.is_secret_header(b"x-hook-secret"));
+    /// # Ok::<(), hooksig::Error>(())
+    /// ```
+    pub fn is_secret_header(&self, name: &[u8]) -> bool {
+        name.eq_ignore_ascii_case(crate::handshake::ASANA_SECRET_HEADER.as_bytes())
+            || (self.inner.primary.algorithm == Algorithm::Token && self.reads_header(name))
+    }
+
     /// Returns how many keys are accepted: secrets, then public keys (`secret_index` is
     /// below this).
     pub fn secret_count(&self) -> usize {
